@@ -1,0 +1,1 @@
+"""The services (ingest, quality, indicators, api) and the composition root, cli.py."""
