@@ -224,6 +224,15 @@ WATER_SOURCE_CLASSES = ("safely_managed", "basic", "limited", "unimproved", "sur
 SANITATION_CLASSES = ("safely_managed", "basic", "limited", "unimproved", "open_defecation")
 POPULATION_AGE_GROUPS = ("0-4", "5-14", "15-49", "50+")
 PROGRAMMES = ("genting", "tamasya", "gati", "sidaya", "cadre_training", "posyandu")
+#: program_activity.activity_type, by programme.
+ACTIVITY_TYPES: dict[str, tuple[str, ...]] = {
+    "genting": ("food_package", "nutrition_counselling"),
+    "tamasya": ("daycare_attendance",),
+    "gati": ("father_class",),
+    "sidaya": ("elderly_class",),
+    "cadre_training": ("training_session",),
+    "posyandu": ("supplementary_feeding", "vitamin_a", "counselling", "home_visit"),
+}
 
 
 class UnknownFeedError(KeyError):
