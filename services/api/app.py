@@ -1,0 +1,54 @@
+"""The API's app factory: routers per domain, problem+json for every error, one ClickHouse client per app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from clickhouse_connect.driver import Client
+from fastapi import FastAPI
+
+from satudata.regions import RegionMaster, master
+from satudata.settings import Settings, get_settings
+from services.api import errors
+from services.api.clients import ClientFactory, ClientProvider
+from services.api.health.views import router as health_router
+from services.api.indicators.views import router as indicators_router
+from services.api.regions.views import router as regions_router
+
+DESCRIPTION = (
+    "Indikator stunting dan kemiskinan ekstrem NTT dari satu pipa data, dengan agregasi wilayah dan deret "
+    "waktu. Setiap kesalahan dijawab sebagai application/problem+json (RFC 9457).\n\n"
+    "NTT's stunting and extreme-poverty indicators from one data pipe, with region roll-ups and time series. "
+    "Every error is answered as application/problem+json (RFC 9457)."
+)
+
+
+def create_app(
+    store: Client | ClientFactory,
+    settings: Settings | None = None,
+    *,
+    regions: RegionMaster | None = None,
+) -> FastAPI:
+    """`store` is a client the caller owns, or a factory called on first use whose client the app closes."""
+    clients = ClientProvider(store)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        clients.close()
+
+    app = FastAPI(
+        title="Satu Data NTT API",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.clients = clients
+    app.state.settings = settings or get_settings()
+    app.state.master = regions or master()
+    errors.install(app)
+    app.include_router(health_router)
+    app.include_router(indicators_router)
+    app.include_router(regions_router)
+    return app

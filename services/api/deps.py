@@ -1,0 +1,86 @@
+"""Request dependencies, as `Annotated` aliases the views declare: the client, the region master, settings,
+and the path and query values that every indicator route resolves the same way."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from clickhouse_connect.driver import Client
+from fastapi import Depends, Path, Query, Request
+
+from satudata.indicators import INDICATORS, Indicator
+from satudata.regions import InvalidRegionCodeError, Region, RegionMaster, UnknownRegionError
+from satudata.regions.provinces import NTT_PROVINCE_CODE
+from satudata.settings import Settings
+from services.api import problems
+from services.api.problems import ProblemError
+
+
+def _client(request: Request) -> Client:
+    return request.app.state.clients.get()
+
+
+def _master(request: Request) -> RegionMaster:
+    return request.app.state.master
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+ClientDep = Annotated[Client, Depends(_client)]
+MasterDep = Annotated[RegionMaster, Depends(_master)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+def resolve_region(master: RegionMaster, code: str) -> Region:
+    try:
+        return master.get(code)
+    except InvalidRegionCodeError as exc:
+        raise ProblemError(problems.invalid_region(str(exc))) from None
+    except UnknownRegionError as exc:
+        raise ProblemError(problems.unknown_region(str(exc))) from None
+
+
+def _region_query(
+    master: MasterDep,
+    region: Annotated[
+        str,
+        Query(
+            max_length=16,
+            description="Kode wilayah Kemendagri, bertitik atau tidak (53, 53.01, 5301042003) / "
+            "Kemendagri region code, dotted or digits (53, 53.01, 5301042003)",
+        ),
+    ] = NTT_PROVINCE_CODE,
+) -> Region:
+    return resolve_region(master, region)
+
+
+def _region_path(
+    master: MasterDep,
+    code: Annotated[
+        str,
+        Path(
+            max_length=16,
+            description="Kode wilayah Kemendagri, bertitik atau tidak / Kemendagri region code, dotted or digits",
+        ),
+    ],
+) -> Region:
+    return resolve_region(master, code)
+
+
+def _indicator(
+    code: Annotated[
+        str,
+        Path(max_length=64, description="Kode indikator, mis. stunting_prevalence / Indicator code"),
+    ],
+) -> Indicator:
+    try:
+        return INDICATORS[code]
+    except KeyError:
+        raise ProblemError(problems.unknown_indicator(code, sorted(INDICATORS))) from None
+
+
+RegionQueryDep = Annotated[Region, Depends(_region_query)]
+RegionPathDep = Annotated[Region, Depends(_region_path)]
+IndicatorDep = Annotated[Indicator, Depends(_indicator)]

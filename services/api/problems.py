@@ -1,0 +1,135 @@
+"""RFC 9457 problem details: the one shape of every error the API answers.
+
+Titles and details carry Bahasa Indonesia first, then English; officials and operators read both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+PROBLEM_JSON = "application/problem+json"
+# Relative type URIs: stable identifiers a client can switch on, without promising a page that may not exist.
+TYPE_BASE = "/problems/"
+
+
+def bilingual(id_text: str, en_text: str) -> str:
+    return f"{id_text} / {en_text}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    status: int
+    slug: str
+    title: str
+    detail: str
+    extensions: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": TYPE_BASE + self.slug,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            **self.extensions,
+        }
+
+
+class ProblemError(Exception):
+    """Raised by a dependency or a view; the app answers it as problem+json."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.detail)
+        self.problem = problem
+
+
+class ProblemDoc(BaseModel):
+    """The problem+json body, for the OpenAPI document only."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    title: str
+    status: int
+    detail: str
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for routes that may answer these statuses with problem+json."""
+    schema = ProblemDoc.model_json_schema()
+    return {
+        status: {
+            "description": bilingual("Masalah (RFC 9457)", "Problem (RFC 9457)"),
+            "content": {PROBLEM_JSON: {"schema": schema}},
+        }
+        for status in statuses
+    }
+
+
+def unknown_indicator(code: str, known: list[str]) -> Problem:
+    return Problem(
+        404,
+        "unknown-indicator",
+        bilingual("Indikator tidak dikenal", "Unknown indicator"),
+        bilingual(
+            f"indikator {code!r} tidak ada; yang dikenal: {', '.join(known)}",
+            f"indicator {code!r} does not exist; known: {', '.join(known)}",
+        ),
+        {"known": known},
+    )
+
+
+def unknown_region(message: str) -> Problem:
+    return Problem(404, "unknown-region", bilingual("Wilayah tidak dikenal", "Unknown region"), message)
+
+
+def invalid_region(message: str) -> Problem:
+    return Problem(422, "invalid-region", bilingual("Kode wilayah tidak sah", "Invalid region code"), message)
+
+
+def invalid_query(detail_id: str, detail_en: str) -> Problem:
+    return Problem(
+        422,
+        "invalid-request",
+        bilingual("Permintaan tidak sah", "Invalid request"),
+        bilingual(detail_id, detail_en),
+    )
+
+
+def validation_failed(errors: list[dict[str, str]]) -> Problem:
+    fields = ", ".join(f"{e['in']}.{e['name']}" for e in errors)
+    return Problem(
+        422,
+        "invalid-request",
+        bilingual("Permintaan tidak sah", "Invalid request"),
+        bilingual(f"parameter tidak sah: {fields}", f"invalid parameter(s): {fields}"),
+        {"errors": errors},
+    )
+
+
+def store_unavailable() -> Problem:
+    return Problem(
+        503,
+        "store-unavailable",
+        bilingual("ClickHouse tidak tersedia", "ClickHouse is unavailable"),
+        bilingual(
+            "penyimpanan data tidak menjawab; coba lagi sebentar lagi",
+            "the data store did not answer; try again shortly",
+        ),
+        {"clickhouse": "unavailable"},
+    )
+
+
+def internal_error() -> Problem:
+    return Problem(
+        500,
+        "internal-error",
+        bilingual("Kesalahan internal", "Internal error"),
+        bilingual("kesalahan ini sudah dicatat", "the error was logged"),
+    )
+
+
+def http_error(status: int, phrase: str) -> Problem:
+    """Framework errors (unknown path, wrong method) in the same shape as ours."""
+    return Problem(status, f"http-{status}", phrase, phrase)

@@ -1,0 +1,114 @@
+"""The batching writer on the real engine: one insert per table, FINAL keeps the highest version, and rows
+that could not be written stay pending."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import polars as pl
+import pytest
+from clickhouse_connect.driver import Client
+
+from satudata.store import Writer
+
+pytestmark = pytest.mark.integration
+
+VALUE_COLUMNS = [
+    "indicator",
+    "period",
+    "desa_code",
+    "kecamatan_code",
+    "kabupaten_code",
+    "partition",
+    "numerator",
+    "denominator",
+    "version",
+    "updated_at",
+]
+MARCH = date(2025, 3, 1)
+
+
+def _value(desa: str, partition: int, numerator: int, denominator: int, version: int) -> tuple[object, ...]:
+    return (
+        "stunting_prevalence",
+        MARCH,
+        desa,
+        desa[:6],
+        desa[:4],
+        partition,
+        numerator,
+        denominator,
+        version,
+        datetime.now(UTC),
+    )
+
+
+def _parts(client: Client, table: str) -> int:
+    return client.command(
+        "SELECT count() FROM system.parts WHERE database = 'satudata' AND table = {t:String} AND active",
+        parameters={"t": table},
+    )
+
+
+def _sums(client: Client, final: bool) -> tuple[int, int, int]:
+    final_clause = "FINAL" if final else ""
+    sql = f"SELECT count(), sum(numerator), sum(denominator) FROM satudata.indicator_value {final_clause}"
+    return tuple(int(v) for v in client.query(sql).result_rows[0])  # type: ignore[return-value]
+
+
+def test_flush_inserts_each_table_once_and_final_keeps_the_latest_version(store: Client) -> None:
+    writer = Writer(store)
+    writer.add(
+        "indicator_value",
+        [_value("5301042003", 0, 3, 10, 1), _value("5301042003", 1, 2, 5, 1)],
+        VALUE_COLUMNS,
+    )
+    writer.add(
+        "indicator_value",
+        pl.DataFrame([_value("5301042004", 0, 1, 4, 1)], schema=VALUE_COLUMNS, orient="row"),
+    )
+    writer.add(
+        "satudata.pipeline_counts",
+        [("child_measurement", "posyandu/1", "clean", "e1", datetime.now(UTC))],
+        ["feed", "source", "outcome", "event_id", "at"],
+    )
+    assert writer.pending_rows == 4
+    before = _parts(store, "indicator_value")
+
+    assert writer.flush() == {"satudata.indicator_value": 3, "satudata.pipeline_counts": 1}
+    assert writer.pending_rows == 0
+    assert _parts(store, "indicator_value") == before + 1  # three rows, one insert
+
+    # A later version of one partial sum replaces it; FINAL sees only the latest.
+    writer.add("indicator_value", [_value("5301042003", 0, 5, 12, 2)], VALUE_COLUMNS)
+    writer.flush()
+    assert _sums(store, final=True) == (3, 5 + 2 + 1, 12 + 5 + 4)
+    assert _sums(store, final=False)[0] == 4  # both versions are still stored until a merge
+
+
+def test_rows_without_column_names_follow_the_table_order(store: Client) -> None:
+    writer = Writer(store)
+    writer.add("indicator_value", [_value("5301042003", 0, 1, 2, 1)])
+    assert writer.flush() == {"satudata.indicator_value": 1}
+    assert _sums(store, final=True) == (1, 1, 2)
+
+
+def test_a_failed_flush_keeps_the_rows_it_could_not_write(store: Client) -> None:
+    writer = Writer(store)
+    writer.add("indicator_value", [_value("5301042003", 0, 1, 2, 1)], VALUE_COLUMNS)
+    writer.add("no_such_table", [(1,)], ["x"])
+    with pytest.raises(Exception, match="no_such_table"):
+        writer.flush()
+    assert _sums(store, final=True) == (1, 1, 2)  # the table reached before the failure was written
+    assert writer.pending_rows == 1
+    writer.add("no_such_table", [(2,)], ["x"])
+    assert writer.pending_rows == 2
+    with pytest.raises(Exception, match="no_such_table"):
+        writer.flush()
+    assert writer.pending_rows == 2
+
+
+def test_an_empty_flush_does_nothing(store: Client) -> None:
+    writer = Writer(store)
+    writer.add("indicator_value", [], VALUE_COLUMNS)
+    assert writer.flush() == {}
