@@ -15,6 +15,9 @@ def configure_logging(level: str = "INFO", *, json: bool | None = None) -> None:
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
     )
     logging.basicConfig(level=level, stream=sys.stderr, format="%(message)s")
+    # The Kafka clients narrate every connection at INFO; their warnings and errors are what an operator needs.
+    for noisy in ("kafka", "aiokafka", "faust.transport", "mode"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

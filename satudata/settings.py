@@ -8,16 +8,48 @@ from pathlib import Path
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRET = "change-me-development-only"  # noqa: S105 - a placeholder that is refused outside development
+PLACEHOLDER_SECRET = "change-me-development-only"
 
 
 class KafkaSettings(BaseModel):
     bootstrap: str = "127.0.0.1:9092"
     partitions: int = Field(default=4, ge=1)
+    # The rest only serve the local broker (`satudata kafka start`, `satudata up`); a real cluster needs none.
+    # Its port is the one `bootstrap` names when that is a loopback address, else any free port.
+    controller_port: int = Field(default=0, ge=0, le=65535)  # 0: any free port
+    java: str = "java"  # a command on PATH or a path; Kafka 4 needs Java 17+
+    mvn: str = "mvn"  # only needed once, to fetch the broker's jars
+    jars_dir: Path | None = None  # None: ~/.cache/satudata/kafka-<version>
+    heap: str = Field(default="512m", pattern=r"^\d+[mg]$")  # small: the broker shares 2 cores with the tests
+    start_timeout_s: float = Field(default=90.0, gt=0)
 
 
 class SynthSettings(BaseModel):
     seed: int = 7
+
+
+class IngestSettings(BaseModel):
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    # How long ingest waits for the broker's confirmation before answering 503.
+    publish_timeout_s: float = Field(default=30.0, gt=0)
+
+
+class QualitySettings(BaseModel):
+    # None: the contracts shipped with the code (contracts/ in a checkout, services/quality/contracts in a wheel).
+    contracts_dir: Path | None = None
+    # GX costs ~150 ms per batch whatever its size, so batches are cut by size or time, whichever comes first.
+    batch_size: int = Field(default=5000, ge=1)
+    batch_seconds: float = Field(default=1.0, gt=0)
+    # A child measurement is ~0.5 KB; anything this big is junk, and quarantining it whole could exceed
+    # the broker's message size, so only its beginning is kept.
+    max_event_bytes: int = Field(default=64 * 1024, ge=1024)
+
+
+class IndicatorsSettings(BaseModel):
+    # Counting costs little per record; a batch is cut by size or time so that ClickHouse gets few, large
+    # inserts and a lone record still shows within about a second.
+    batch_size: int = Field(default=5000, ge=1)
+    batch_seconds: float = Field(default=1.0, gt=0)
 
 
 class Settings(BaseSettings):
@@ -27,7 +59,8 @@ class Settings(BaseSettings):
 
     environment: str = Field(default="development", pattern="^(development|test|production)$")
     var_dir: Path = Path("var")
-    clickhouse_url: str = "chdb:///var/clickhouse"
+    # None: embedded chDB in <var_dir>/clickhouse; else chdb:///<folder> or http(s)://user:pass@host:port
+    clickhouse_url: str | None = None
     hmac_secret: str = PLACEHOLDER_SECRET
     extreme_poverty_line_rp: dict[int, int] = Field(
         # Rp per capita per month; US$1.90 PPP/day ~ Rp 10,739/day (Pemprov NTT) x 30.4 days
@@ -36,6 +69,13 @@ class Settings(BaseSettings):
     small_cell_threshold: int = Field(default=5, ge=0)
     kafka: KafkaSettings = KafkaSettings()
     synth: SynthSettings = SynthSettings()
+    quality: QualitySettings = QualitySettings()
+    indicators: IndicatorsSettings = IndicatorsSettings()
+    ingest: IngestSettings = IngestSettings()
+
+    @property
+    def store_url(self) -> str:
+        return self.clickhouse_url or f"chdb://{(self.var_dir / 'clickhouse').resolve()}"
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

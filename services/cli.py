@@ -1,9 +1,12 @@
-"""The composition root: every `satudata` command. Commands parse options, build what they need, and call
-the kernel or a service; the logic lives there, not here."""
+"""The composition root: every `satudata` command, one module each in services/commands/. Commands parse options,
+build what they need (services/bootstrap.py, services/embedded.py) and call the kernel or a service; the logic
+lives there, not here."""
 
 from __future__ import annotations
 
 import typer
+
+from services.commands import anthro, kafka, stack, synth
 
 app = typer.Typer(
     name="satudata",
@@ -12,7 +15,12 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-# Commands are added below, one function each.
+app.command("up")(stack.up)
+app.command("run")(stack.run)
+app.command("selftest")(stack.selftest)
+app.add_typer(kafka.app, name="kafka")
+app.command("anthro")(anthro.anthro)
+app.command("synth")(synth.synth)
 
 
 if __name__ == "__main__":

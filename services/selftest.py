@@ -1,0 +1,273 @@
+"""`satudata selftest`: start the embedded stack in a temporary folder, publish a synthetic month of child
+measurements with known truth through the ingest HTTP API, and compare what the API then says with the truth.
+
+What an operator runs after installing: it exercises the real broker, the real contract, the real counting and the
+real ClickHouse, and says PASS only if every number agrees.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+from satudata import events
+from satudata.synth import SynthBatch, generate
+
+INDICATORS = (
+    "stunting_prevalence",
+    "severe_stunting_prevalence",
+    "wasting_prevalence",
+    "underweight_prevalence",
+    "overweight_prevalence",
+)
+FEED = "child_measurement"
+POST_CHUNK = 500
+
+
+@dataclass
+class Comparison:
+    indicator: str
+    region: str
+    expected: tuple[int, int]
+    actual: tuple[int, int]
+
+    @property
+    def ok(self) -> bool:
+        return self.expected == self.actual
+
+
+@dataclass
+class Report:
+    month: str
+    published: int = 0
+    accepted: int = 0
+    raw: int = 0  # messages on the raw topic
+    clean: int = 0
+    quarantined: int = 0
+    comparisons: list[Comparison] = field(default_factory=list)
+    waited_s: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        conserved = self.raw == self.accepted == self.clean + self.quarantined
+        return conserved and not self.problems and bool(self.comparisons) and all(c.ok for c in self.comparisons)
+
+
+def topic_sizes(bootstrap: str) -> tuple[int, int, int]:
+    """Messages on the feed's raw, clean and quarantine topics (end minus beginning offsets)."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    feed = events.feed(FEED)
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    try:
+        sizes = []
+        for topic in (feed.raw_topic, feed.clean_topic, feed.quarantine_topic):
+            parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+            ends, starts = consumer.end_offsets(parts), consumer.beginning_offsets(parts)
+            sizes.append(sum(ends[p] - starts[p] for p in parts))
+        return sizes[0], sizes[1], sizes[2]
+    finally:
+        consumer.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def previous_month(today: date) -> str:
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year:04d}-{month:02d}"
+
+
+@dataclass
+class Stack:
+    """A `satudata up` child process and where it answers."""
+
+    process: subprocess.Popen[bytes]
+    ingest: str
+    api: str
+    bootstrap: str
+    log_path: Path
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+@contextmanager
+def embedded_stack(
+    folder: Path, *, start_timeout_s: float = 300.0, extra_env: dict[str, str] | None = None
+) -> Iterator[Stack]:
+    """Run `satudata up` (no demo feed) with its own broker, ClickHouse folder and ports under `folder`."""
+    ingest_port, api_port, kafka_port = free_port(), free_port(), free_port()
+    env = {
+        **os.environ,
+        "SATUDATA_VAR_DIR": str(folder / "var"),
+        "SATUDATA_KAFKA__BOOTSTRAP": f"127.0.0.1:{kafka_port}",
+        **(extra_env or {}),
+    }
+    env.pop("SATUDATA_CLICKHOUSE_URL", None)
+    log_path = folder / "satudata-up.log"
+    command = [
+        sys.executable,
+        "-m",
+        "services.cli",
+        "up",
+        "--no-demo",
+        "--ingest-port",
+        str(ingest_port),
+        "--api-port",
+        str(api_port),
+    ]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=Path.cwd())
+    stack = Stack(
+        process,
+        f"http://127.0.0.1:{ingest_port}",
+        f"http://127.0.0.1:{api_port}",
+        f"127.0.0.1:{kafka_port}",
+        log_path,
+    )
+    try:
+        _wait_healthy(stack, start_timeout_s)
+        yield stack
+    finally:
+        _stop(process)
+
+
+def _wait_healthy(stack: Stack, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    pending = [f"{stack.ingest}/healthz", f"{stack.api}/healthz"]
+    while pending:
+        if stack.process.poll() is not None:
+            raise RuntimeError("satudata up berhenti sebelum siap / stopped before it was ready:\n" + stack.log_tail())
+        if time.monotonic() > deadline:
+            raise TimeoutError(
+                f"satudata up tidak siap dalam / not ready within {timeout_s:.0f} s:\n" + stack.log_tail()
+            )
+        try:
+            if httpx.get(pending[0], timeout=2.0).status_code == 200:
+                pending.pop(0)
+                continue
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def publish(ingest: str, events: list[dict[str, Any]], report: Report) -> None:
+    with httpx.Client(base_url=ingest, timeout=60.0) as client:
+        for start in range(0, len(events), POST_CHUNK):
+            chunk = events[start : start + POST_CHUNK]
+            response = client.post(
+                "/v1/events",
+                content=orjson.dumps(chunk),
+                headers={"content-type": "application/cloudevents-batch+json"},
+            )
+            report.published += len(chunk)
+            if response.status_code != 202:
+                report.problems.append(f"ingest answered {response.status_code}: {response.text[:300]}")
+                continue
+            report.accepted += len(response.json()["accepted"])
+
+
+def expected(batch: SynthBatch) -> dict[tuple[str, str], tuple[int, int]]:
+    return {
+        (row["indicator"], row["region"].replace(".", "")): (int(row["numerator"]), int(row["denominator"]))
+        for row in batch.truth.indicators
+        if row["indicator"] in INDICATORS and row["period"] == batch.month
+    }
+
+
+def observed(api: str, month: str) -> dict[tuple[str, str], tuple[int, int]]:
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    with httpx.Client(base_url=api, timeout=30.0) as client:
+        for code in INDICATORS:
+            one = client.get(f"/v1/indicators/{code}", params={"region": "53", "period": month})
+            one.raise_for_status()
+            body = one.json()
+            out[(code, "53")] = (body["numerator"], body["denominator"])
+            listing = client.get(f"/v1/indicators/{code}", params={"region": "53", "period": month, "by": "kabupaten"})
+            listing.raise_for_status()
+            for item in listing.json()["items"]:
+                out[(code, item["region"].replace(".", ""))] = (item["numerator"], item["denominator"])
+    return out
+
+
+def run_selftest(
+    *,
+    count: int = 3000,
+    seed: int = 53,
+    month: str | None = None,
+    timeout_s: float = 180.0,
+    folder: Path | None = None,
+    on_progress: Callable[[str], None] = lambda _: None,
+) -> Report:
+    month = month or previous_month(date.today())
+    batch = generate(
+        FEED,
+        month=month,
+        count=count,
+        seed=seed,
+        bad_rate=0.03,
+        dup_rate=0.02,
+        correction_rate=0.03,
+        late_rate=0.02,
+    )
+    want = expected(batch)
+    report = Report(month=month)
+    with tempfile.TemporaryDirectory(prefix="satudata-selftest-") as tmp:
+        base = folder or Path(tmp)
+        on_progress("memulai stack / starting the embedded stack")
+        with embedded_stack(base) as stack:
+            on_progress(f"mengirim / publishing {len(batch.events):,} events to {stack.ingest}")
+            publish(stack.ingest, batch.events, report)
+            on_progress("menunggu angka / waiting for the numbers")
+            started = time.monotonic()
+            province = want.get(("stunting_prevalence", "53"), (0, 0))
+            got: dict[tuple[str, str], tuple[int, int]] = {}
+            while time.monotonic() - started < timeout_s:
+                got = observed(stack.api, month)
+                report.raw, report.clean, report.quarantined = topic_sizes(stack.bootstrap)
+                settled = report.raw == report.clean + report.quarantined
+                if (
+                    settled
+                    and got.get(("stunting_prevalence", "53")) == province
+                    and all(got.get(key) == value for key, value in want.items())
+                ):
+                    break
+                time.sleep(0.5)
+            report.waited_s = time.monotonic() - started
+    report.comparisons = [
+        Comparison(indicator, region, value, got.get((indicator, region), (0, 0)))
+        for (indicator, region), value in sorted(want.items())
+    ]
+    return report
