@@ -9,11 +9,11 @@ from clickhouse_connect.driver import Client
 from fastapi import Depends, Path, Query, Request
 
 from satudata.indicators import INDICATORS, Indicator
+from satudata.problems import ProblemError
 from satudata.regions import InvalidRegionCodeError, Region, RegionMaster, UnknownRegionError
 from satudata.regions.provinces import NTT_PROVINCE_CODE
 from satudata.settings import Settings
 from services.api import problems
-from services.api.problems import ProblemError
 
 
 def _client(request: Request) -> Client:

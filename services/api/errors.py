@@ -12,9 +12,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from satudata.logs import get_logger
+from satudata.problems import PROBLEM_JSON, Problem, ProblemError
 from satudata.store import StoreUnavailableError
 from services.api import problems
-from services.api.problems import PROBLEM_JSON, Problem, ProblemError
 
 log = get_logger(__name__)
 

@@ -5,44 +5,11 @@ Titles and details carry Bahasa Indonesia first, then English; officials and ope
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-PROBLEM_JSON = "application/problem+json"
-# Relative type URIs: stable identifiers a client can switch on, without promising a page that may not exist.
-TYPE_BASE = "/problems/"
-
-
-def bilingual(id_text: str, en_text: str) -> str:
-    return f"{id_text} / {en_text}"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    status: int
-    slug: str
-    title: str
-    detail: str
-    extensions: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "type": TYPE_BASE + self.slug,
-            "title": self.title,
-            "status": self.status,
-            "detail": self.detail,
-            **self.extensions,
-        }
-
-
-class ProblemError(Exception):
-    """Raised by a dependency or a view; the app answers it as problem+json."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.detail)
-        self.problem = problem
+from satudata.problems import PROBLEM_JSON, Problem, bilingual
 
 
 class ProblemDoc(BaseModel):

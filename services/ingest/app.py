@@ -11,11 +11,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from satudata.logs import get_logger
+from satudata.problems import PROBLEM_JSON, Problem, ProblemError
 from satudata.settings import Settings
 from services.ingest import problems
 from services.ingest.body import SUPPORTED, decode, media_type
 from services.ingest.ports import Publisher
-from services.ingest.problems import PROBLEM_JSON, Problem, ProblemError
 from services.ingest.service import ingest
 
 log = get_logger(__name__)

@@ -7,8 +7,8 @@ from typing import Any
 
 import orjson
 
+from satudata.problems import ProblemError
 from services.ingest import problems
-from services.ingest.problems import ProblemError
 
 SINGLE = "application/cloudevents+json"
 BATCH = "application/cloudevents-batch+json"

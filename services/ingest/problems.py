@@ -5,42 +5,9 @@ Titles and details carry Bahasa Indonesia first, then English, because the agenc
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-PROBLEM_JSON = "application/problem+json"
-# Relative type URIs: stable identifiers a client can switch on, without promising a page that may not exist.
-TYPE_BASE = "/problems/"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    status: int
-    slug: str
-    title: str
-    detail: str
-    extensions: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "type": TYPE_BASE + self.slug,
-            "title": self.title,
-            "status": self.status,
-            "detail": self.detail,
-            **self.extensions,
-        }
-
-
-class ProblemError(Exception):
-    """Raised where a request is refused as a whole; the app turns it into a problem+json answer."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.detail)
-        self.problem = problem
-
-
-def bilingual(id_text: str, en_text: str) -> str:
-    return f"{id_text} / {en_text}"
+from satudata.problems import Problem, bilingual
 
 
 def not_json(reason: str, line: int | None = None) -> Problem:

@@ -13,11 +13,11 @@ import orjson
 
 from satudata.events import feed_for_type
 from satudata.logs import get_logger
+from satudata.problems import Problem, ProblemError
 from services.ingest import problems
 from services.ingest.body import Body
 from services.ingest.envelope import check_envelope, event_id_of, is_desa_code
 from services.ingest.ports import Message, Publisher
-from services.ingest.problems import Problem, ProblemError
 
 log = get_logger(__name__)
 

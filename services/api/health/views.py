@@ -7,10 +7,10 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from satudata.problems import ProblemError
 from services.api import problems
 from services.api.deps import ClientDep
 from services.api.health import service
-from services.api.problems import ProblemError
 
 router = APIRouter(tags=["health"])
 

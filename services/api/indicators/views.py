@@ -6,12 +6,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from satudata.problems import ProblemError
 from satudata.regions import LEVELS, Level
 from services.api import problems
 from services.api.deps import ClientDep, IndicatorDep, MasterDep, RegionQueryDep
 from services.api.indicators import periods, service
 from services.api.indicators.models import IndicatorBreakdown, IndicatorSeries, IndicatorValue
-from services.api.problems import ProblemError
 
 router = APIRouter(prefix="/v1/indicators", tags=["indicators"])
 

@@ -29,8 +29,8 @@ from satudata.settings import KafkaSettings, Settings
 from satudata.store import Writer
 from services.bootstrap import make_faust_app
 from services.indicators import register
-from tests.integration.indicators.offsets import wait_until_committed
 from tests.integration.faust_runner import running
+from tests.integration.indicators.offsets import wait_until_committed
 
 SECRET = "indicators-integration-secret"
 CLEAN_TOPIC = feed("child_measurement").clean_topic

@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from satudata.events import make_event
+from satudata.problems import PROBLEM_JSON
 from satudata.settings import IngestSettings, Settings
 from services.ingest import Publisher, create_app
-from services.ingest.problems import PROBLEM_JSON
 
 LIMIT = 2048
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import orjson
 import pytest
 
+from satudata.problems import ProblemError
 from services.ingest.body import BATCH, JSON, NDJSON, SINGLE, decode, media_type
-from services.ingest.problems import ProblemError
 
 
 def status_of(call: Callable[[], object]) -> int:

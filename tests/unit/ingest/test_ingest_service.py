@@ -8,8 +8,8 @@ import orjson
 import pytest
 
 from satudata.events import FEEDS, make_event
+from satudata.problems import ProblemError
 from services.ingest.body import Body
-from services.ingest.problems import ProblemError
 from services.ingest.service import ingest, kafka_key, triage
 
 RAW = FEEDS["child_measurement"].raw_topic
