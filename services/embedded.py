@@ -84,7 +84,7 @@ async def _serve(
         if "quality" in services:
             from services.quality.bootstrap import register_quality
 
-            register_quality(faust_app, settings, store=Writer(client))
+            register_quality(faust_app, settings, store=Writer(client), reader=client)
         if "indicators" in services:
             from services.indicators.bootstrap import register_indicators
 
@@ -93,16 +93,22 @@ async def _serve(
     servers: list[_EmbeddedServer] = []
     endpoints = Endpoints(bootstrap=settings.kafka.bootstrap)
     publisher = None
+    if {"ingest", "api"} & set(services):
+        # One producer for both doors: the API needs it only to replay the quarantine to the raw topics.
+        publisher = KafkaPublisher(settings.kafka.bootstrap, timeout_s=settings.ingest.publish_timeout_s)
     if "ingest" in services:
+        from satudata.events import UPLOADS_TOPIC
+        from satudata.kafka.ledger import KafkaIdLedger
         from services.ingest.app import create_app as create_ingest
 
-        publisher = KafkaPublisher(settings.kafka.bootstrap, timeout_s=settings.ingest.publish_timeout_s)
-        servers.append(_http_server(create_ingest(publisher, settings), host, ingest_port))
+        assert publisher is not None
+        ledger = KafkaIdLedger(settings.kafka.bootstrap, UPLOADS_TOPIC, publisher)
+        servers.append(_http_server(create_ingest(publisher, settings, ledger), host, ingest_port))
         endpoints.ingest = f"http://{host}:{ingest_port}"
     if "api" in services:
         from services.api.app import create_app as create_api
 
-        servers.append(_http_server(create_api(client, settings), host, api_port))
+        servers.append(_http_server(create_api(client, settings, publisher=publisher), host, api_port))
         endpoints.api = f"http://{host}:{api_port}"
 
     tasks: list[asyncio.Task[None]] = []
@@ -157,7 +163,8 @@ def run(
     try:
         if broker is not None:
             settings = with_bootstrap(settings, broker.start())
-        ensure_all_topics(settings)
+        if set(services) - {"api"}:  # the API alone reads only ClickHouse
+            ensure_all_topics(settings)
         asyncio.run(
             _serve(
                 settings,

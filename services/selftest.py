@@ -25,16 +25,11 @@ import httpx
 import orjson
 
 from satudata import events
+from satudata.indicators import of_feed
 from satudata.synth import SynthBatch, generate
 
-INDICATORS = (
-    "stunting_prevalence",
-    "severe_stunting_prevalence",
-    "wasting_prevalence",
-    "underweight_prevalence",
-    "overweight_prevalence",
-)
 FEED = "child_measurement"
+INDICATORS = of_feed(FEED)
 POST_CHUNK = 500
 
 
