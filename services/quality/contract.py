@@ -51,7 +51,11 @@ def _gx_context() -> Any:
         progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
         store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
     )
-    return gx.get_context(mode="ephemeral", project_config=config)
+    context = gx.get_context(mode="ephemeral", project_config=config)
+    # Defining the custom expectation classes registers them; a suite built before this would drop their rules.
+    import services.quality.expectations  # noqa: F401
+
+    return context
 
 
 def load_suite(contract: ContractFile) -> Any:
@@ -62,7 +66,13 @@ def load_suite(contract: ContractFile) -> Any:
     """
     _gx_context()
     from great_expectations.core import ExpectationSuite
-    from great_expectations.expectations.expectation import ColumnMapExpectation
+    from great_expectations.expectations.expectation import (
+        ColumnMapExpectation,
+        ColumnPairMapExpectation,
+        MulticolumnMapExpectation,
+    )
+
+    row_level = (ColumnMapExpectation, ColumnPairMapExpectation, MulticolumnMapExpectation)
 
     written = contract.suite
     suite = ExpectationSuite(
@@ -78,7 +88,7 @@ def load_suite(contract: ContractFile) -> Any:
             f"{len(contract.reasons)} expectations in {contract.path} (an unknown type?)."
         )
     for expectation in suite.expectations:
-        if not isinstance(expectation, ColumnMapExpectation):
+        if not isinstance(expectation, row_level):
             # Only a row-level expectation says which records failed; a table-level one cannot route any.
             raise ContractError(
                 f"{expectation.expectation_type} di {contract.path} bukan aturan per baris. / "
@@ -94,6 +104,7 @@ class ContractValidator:
         self.feed: Feed = contract.feed
         self.contract = contract.name
         self._suite = load_suite(contract)
+        self.expectation_count = len(self._suite.expectations)  # as GX loaded them: equal to the file's
         self._today = today
         self._order = {reason.rule: index for index, reason in enumerate(contract.reasons)}
         self._reasons = {reason.rule: reason for reason in contract.reasons}

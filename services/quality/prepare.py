@@ -1,12 +1,14 @@
 """The preparer: one feed's data objects → a typed polars frame with the derived columns the contract needs.
 
-Great Expectations judges columns; it cannot know today's date or the region master, and a column holding a
+Great Expectations judges columns; it cannot know today's date, and a column holding a
 number in one row and a string in the next makes its metrics raise instead of fail. So, before validation:
 
 - every field of the feed becomes a typed column holding the value only where it has the right JSON type;
 - `_<field>_json_type` tells the contract what each value really was ("string", "number", "integer",
   "boolean", "array", "object", or null when absent), so "required" and "wrong type" are two separate rules;
-- a few derived columns, each named for the rule that reads it, carry what GX cannot compute itself.
+- a few derived columns, each named for the rule that reads it, carry what GX cannot compute itself (today's
+  date, and ages from two date columns). NIK, KK and desa-code checks are GX custom expectations
+  (services/quality/expectations), not columns.
 
 A derived column is null where its rule cannot be judged (a date that is missing or unreadable, a desa code
 of the wrong shape): GX skips nulls, so each defect is reported once, by the rule about that defect.
@@ -23,8 +25,6 @@ from typing import Any, Final
 import polars as pl
 
 from satudata.events import Feed, FieldKind
-from satudata.nik import check_kk_column, check_nik_column
-from satudata.regions import master
 
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
@@ -62,7 +62,6 @@ _DTYPES: Final[dict[FieldKind, pl.DataType]] = {
 }
 
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-_DESA_CODE = r"^[0-9]{10}$"
 
 
 def json_type(value: Any) -> str | None:
@@ -93,7 +92,7 @@ def prepare(feed: Feed, datas: Sequence[Mapping[str, Any]], *, today: date) -> p
         "_unknown_field_count", [len(data.keys() - known) for data in datas], dtype=pl.Int32
     )
     frame = pl.DataFrame(columns)
-    return frame.with_columns(*_dates(feed, today)).pipe(_identifiers, feed, today).pipe(_desa, feed)
+    return frame.with_columns(*_dates(feed, today), *_years(feed, today))
 
 
 def _coerce(value: Any, kind: FieldKind) -> Any:
@@ -113,8 +112,23 @@ def _dates(feed: Feed, today: date) -> list[pl.Expr]:
         ]
     if "birth_date" in feed.field_names and _kind(feed, feed.date_field) == "date":
         age = (_parsed(feed.date_field) - _parsed("birth_date")).dt.total_days()
-        exprs.append(age.alias("_age_days"))
+        exprs += [age.alias("_age_days"), _age_years(feed.date_field).alias("_age_years")]
     return exprs
+
+
+def _age_years(on: str) -> pl.Expr:
+    """Completed years of age on the date `on`; null before birth, which `_age_days` already reports."""
+    day, born = _parsed(on), _parsed("birth_date")
+    before_birthday = (day.dt.month() * 100 + day.dt.day()) < (born.dt.month() * 100 + born.dt.day())
+    years = day.dt.year().cast(pl.Int32) - born.dt.year().cast(pl.Int32) - before_birthday.cast(pl.Int32)
+    return pl.when(day >= born).then(years)
+
+
+def _years(feed: Feed, today: date) -> list[pl.Expr]:
+    """A feed dated by a year (population) gets `_<field>_years_in_future`, as dated feeds get days."""
+    if _kind(feed, feed.date_field) != "int":
+        return []
+    return [(pl.col(feed.date_field) - today.year).alias(f"_{feed.date_field}_years_in_future")]
 
 
 def _parsed(name: str) -> pl.Expr:
@@ -125,38 +139,3 @@ def _parsed(name: str) -> pl.Expr:
 
 def _kind(feed: Feed, name: str) -> FieldKind | None:
     return next((f.kind for f in feed.fields if f.name == name), None)
-
-
-def _identifiers(frame: pl.DataFrame, feed: Feed, today: date) -> pl.DataFrame:
-    """NIK and KK checks of satudata.nik, one Boolean column per reason code: `_<field>_<reason>`."""
-    derived: list[pl.Series] = []
-    for field in feed.fields:
-        if field.kind == "nik":
-            # Birth date and sex belong to the record's subject: compare them only with the subject's NIK.
-            about_subject = field.name in feed.subject_key
-            birth_dates = (
-                frame.select(_parsed("birth_date")).to_series()
-                if about_subject and "birth_date" in feed.field_names
-                else None
-            )
-            sexes = frame["sex"] if about_subject and "sex" in feed.field_names else None
-            flags = check_nik_column(frame[field.name], birth_dates=birth_dates, sexes=sexes, reference_date=today)
-            prefix = "nik_"
-        elif field.kind == "kk":
-            flags = check_kk_column(frame[field.name])
-            prefix = "kk_"
-        else:
-            continue
-        derived += [flags[code].alias(f"_{field.name}_{code.removeprefix(prefix)}") for code in flags.columns]
-    return frame.with_columns(derived) if derived else frame
-
-
-def _desa(frame: pl.DataFrame, feed: Feed) -> pl.DataFrame:
-    derived = []
-    for field in feed.fields:
-        if field.kind != "desa":
-            continue
-        well_formed = frame[field.name].str.contains(_DESA_CODE).fill_null(False)
-        known = pl.Series(values=master().is_known_desa(frame[field.name]), dtype=pl.Boolean)
-        derived.append(pl.select(pl.when(well_formed).then(known)).to_series().alias(f"_{field.name}_known"))
-    return frame.with_columns(derived) if derived else frame

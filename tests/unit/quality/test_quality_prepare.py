@@ -52,12 +52,6 @@ def test_dates_and_age_are_null_where_they_cannot_be_judged() -> None:
     assert frame["_age_days"].to_list() == [666, None, None, None]
 
 
-def test_desa_known_only_judged_on_ten_digits() -> None:
-    codes = ["5301042003", "5301049999", "53.01.04.2003", None]
-    frame = prepare(CM, [{"desa_code": c} for c in codes], today=TODAY)
-    assert frame["_desa_code_known"].to_list() == [True, False, None, None]
-
-
 def test_unknown_fields_are_counted() -> None:
     frame = prepare(CM, [{"sex": "L"}, {"sex": "L", "catatan": "x", "foto": None}], today=TODAY)
     assert frame["_unknown_field_count"].to_list() == [0, 2]

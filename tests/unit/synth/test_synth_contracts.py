@@ -23,7 +23,9 @@ EXPECTED: dict[str, Callable[[list[str]], bool]] = {
     "implausible": lambda rules: len(rules) == 1 and rules[0].endswith("_out_of_range"),
     "before_birth": lambda rules: rules == ["measure_before_birth"],
     "over_five": lambda rules: rules == ["child_over_five"],
-    "future_date": lambda rules: "measure_date_in_future" in rules,
+    "future_date": lambda rules: any(rule.endswith("_in_future") for rule in rules),
+    "kk_length": lambda rules: rules == ["kk_format"],
+    "bad_activity": lambda rules: rules == ["activity_type_not_in_programme"],
 }
 
 
