@@ -43,6 +43,19 @@ class QualitySettings(BaseModel):
     # A child measurement is ~0.5 KB; anything this big is junk, and quarantining it whole could exceed
     # the broker's message size, so only its beginning is kept.
     max_event_bytes: int = Field(default=64 * 1024, ge=1024)
+    # Checks that need memory and the alerts (issue 4); services/quality/alerts.py says what each one means.
+    late_after_days: int = Field(default=30, ge=0)
+    alert_interval_s: float = Field(default=60.0, gt=0)
+    validity_threshold: float = Field(default=0.9, ge=0, le=1)
+    validity_min_records: int = Field(default=20, ge=1)
+    volume_ratio: float = Field(default=0.3, ge=0, le=1)
+    volume_min_weekly: float = Field(default=50.0, ge=0)
+    conflict_burst: int = Field(default=5, ge=1)
+    silence_day: int = Field(default=10, ge=1, le=28)
+    # None: alerts stay in ClickHouse and on the quality topic; else each is also POSTed here as JSON.
+    webhook_url: str | None = None
+    webhook_attempts: int = Field(default=4, ge=1)
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
 
 
 class IndicatorsSettings(BaseModel):

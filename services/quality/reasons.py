@@ -84,3 +84,39 @@ def envelope_invalid(problems_id: list[str], problems_en: list[str]) -> Reason:
         "Amplop CloudEvent tidak sah: " + "; ".join(problems_id) + ".",
         "Invalid CloudEvent envelope: " + "; ".join(problems_en) + ".",
     )
+
+
+# The checks that need memory (services/quality/memory.py): no suite can see across batches or feeds.
+DUPLICATE_EVENT = Reason(
+    "duplicate_event",
+    "warning",
+    "Peristiwa yang sama (id dan isi sama) sudah pernah diterima; dihitung sekali saja.",
+    "The same event (same id and content) was received before; it is counted once.",
+)
+EVENT_ID_REUSED = Reason(
+    "event_id_reused",
+    "error",
+    "Id peristiwa ini sudah dipakai untuk rekaman lain dengan isi berbeda; kirim ulang dengan id baru.",
+    "This event id was already used for a record with different content; send it again with a new id.",
+)
+
+
+def late_arrival(days: int, limit: int) -> Reason:
+    return Reason(
+        "late_arrival",
+        "warning",
+        f"Rekaman tiba {days} hari setelah tanggal kejadiannya (batas {limit} hari).",
+        f"The record arrived {days} days after its event date (limit {limit} days).",
+    )
+
+
+def cross_agency_conflict(fields: list[str], others: list[str]) -> Reason:
+    """Names the differing fields and the other sources, never the person's NIK."""
+    field_text = ", ".join(fields)
+    other_text = ", ".join(others)
+    return Reason(
+        "cross_agency_conflict",
+        "warning",
+        f"Data orang ini ({field_text}) berbeda dengan yang dilaporkan {other_text}; lihat daftar konflik.",
+        f"This person's {field_text} differs from what {other_text} reported; see the conflicts list.",
+    )

@@ -1,7 +1,9 @@
 """Routing, as a pure function: a batch of raw messages → the messages to produce and the rows to store.
 
 Every message in ends in exactly one message out, on the clean or the quarantine topic (docs/architecture.md,
-"Messages"), and in one pipeline_counts row; a quarantined one also in one quarantine row.
+"Messages"), and in one record_outcome row under its stored id; a quarantined one also in one quarantine row
+under the same id (an event whose id was reused is stored as `<id>#<hash8>`, so no record is in both).
+Given a `Memory`, the checks across batches (duplicates, reused ids, cross-agency conflicts) add their reasons.
 """
 
 from __future__ import annotations
@@ -17,7 +19,18 @@ import orjson
 from satudata.events import Feed, FieldKind
 from satudata.logs import get_logger
 from services.quality.envelope import Undecodable, decode
-from services.quality.reasons import VALIDATION_FAILED, Verdict
+from services.quality.facts import Facts, facts_of
+from services.quality.memory import ChangelogRecord, Memory, Remembered, reused_id
+from services.quality.reasons import (
+    DUPLICATE_EVENT,
+    EVENT_ID_REUSED,
+    VALIDATION_FAILED,
+    Reason,
+    Verdict,
+    cross_agency_conflict,
+    late_arrival,
+)
+from services.quality.rows import conflict_row, outcome_row
 
 QUARANTINE_COLUMNS: Final = (
     "event_id",
@@ -31,7 +44,6 @@ QUARANTINE_COLUMNS: Final = (
     "received_at",
     "version",
 )
-COUNT_COLUMNS: Final = ("feed", "source", "outcome", "event_id", "at")
 
 log = get_logger(__name__)
 
@@ -73,39 +85,61 @@ class Outgoing:
     topic: str
     key: bytes
     value: bytes
+    partition: int | None = None  # None: the producer's partitioner decides (by key)
 
 
 @dataclass(slots=True)
 class Routed:
     messages: list[Outgoing] = field(default_factory=list)
     quarantine_rows: list[tuple[Any, ...]] = field(default_factory=list)
-    count_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    outcome_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    conflict_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    changelog: list[ChangelogRecord] = field(default_factory=list)  # memory's changed keys, each once
     clean: int = 0
     quarantined: int = 0
     warned: int = 0  # clean records that carry warnings
 
 
 def route(
-    batch: Sequence[Incoming], validator: Validator, *, max_event_bytes: int, now: datetime | None = None
+    batch: Sequence[Incoming],
+    validator: Validator,
+    *,
+    max_event_bytes: int,
+    now: datetime | None = None,
+    memory: Memory | None = None,
+    late_after_days: int | None = None,
 ) -> Routed:
     feed = validator.feed
     now = now or datetime.now(UTC)
     decoded = [decode(message.value, max_bytes=max_event_bytes) for message in batch]
     verdicts = _validate(validator, decoded)
+    facts = [
+        facts_of(feed, event, _event_id(event) or message.position, _received_at(message, now))
+        for message, event in zip(batch, decoded, strict=True)
+    ]
+    datas = [_data(event) for event in decoded]
+    routed = Routed()
+    remembered = [Remembered() for _ in batch]
+    if memory is not None:
+        items = [(f, d, m.partition, m.offset, v.ok) for f, d, m, v in zip(facts, datas, batch, verdicts, strict=True)]
+        checked = memory.check(feed.name, items)
+        remembered, routed.changelog = checked.records, checked.records_to_send()
     trailer = {"contract": validator.contract, "validated_at": _iso(now)}
     version = int(now.timestamp() * 1_000_000)
-    routed = Routed()
-    for message, event, verdict in zip(batch, decoded, verdicts, strict=True):
+    for message, event, verdict, fact, data, memo in zip(
+        batch, decoded, verdicts, facts, datas, remembered, strict=True
+    ):
+        verdict = Verdict.of(verdict.reasons + _remembered_reasons(fact, memo, late_after_days))
+        stored_id = reused_id(fact.event_id, fact.content_hash or "") if memo.sighting == "reused" else fact.event_id
+        received_at = fact.received_at
+        if memo.first_received_ms is not None and memo.sighting != "reused":
+            # A duplicate stands for the first event: its row replaces that one, not a second hour's count.
+            received_at = datetime.fromtimestamp(memo.first_received_ms / 1000, UTC)
         event_text = _event_json(message, event)
-        event_id = _event_id(event) or message.position
-        envelope = event if isinstance(event, dict) else {}
-        source, subject = _str(envelope.get("source")), _str(envelope.get("subject"))
-        data = envelope.get("data") if isinstance(envelope.get("data"), dict) else {}
-        received_at = _received_at(message, now)
         reasons = [reason.to_dict() for reason in verdict.reasons]
         value = _message(event_text, {"reasons": reasons, **trailer})
         # The contract made a clean record's key usable; a quarantined one falls back to whatever is left.
-        key = subject_key(feed, data) or _record_key(data) or event_id
+        key = subject_key(feed, data) or _record_key(data) or fact.event_id
         if verdict.ok:
             routed.messages.append(Outgoing(feed.clean_topic, key.encode(), value))
             routed.clean += 1
@@ -114,11 +148,11 @@ def route(
             routed.messages.append(Outgoing(feed.quarantine_topic, key.encode(), value))
             routed.quarantine_rows.append(
                 (
-                    event_id,
+                    stored_id,
                     feed.name,
-                    source,
-                    _str(data.get("desa_code")) or subject,
-                    _str(data.get("record_id")),
+                    fact.source,
+                    fact.desa_code,
+                    fact.record_id,
                     verdict.rules,
                     orjson.dumps(reasons).decode(),
                     event_text.decode(),
@@ -127,9 +161,30 @@ def route(
                 )
             )
             routed.quarantined += 1
-        outcome = "clean" if verdict.ok else "quarantined"
-        routed.count_rows.append((feed.name, source, outcome, event_id, received_at))
+        routed.outcome_rows.append(outcome_row(feed, stored_id, fact, verdict, received_at, version))
+        routed.conflict_rows += [conflict_row(c, fact, version) for c in memo.conflicts]
     return routed
+
+
+def _remembered_reasons(fact: Facts, memo: Remembered, late_after_days: int | None) -> list[Reason]:
+    found: list[Reason] = []
+    lateness = fact.lateness_days
+    if lateness is not None and late_after_days is not None and lateness > late_after_days:
+        found.append(late_arrival(lateness, late_after_days))
+    if memo.sighting == "duplicate":
+        found.append(DUPLICATE_EVENT)
+    elif memo.sighting == "reused":
+        found.append(EVENT_ID_REUSED)
+    if memo.conflicts:
+        fields = sorted({c.field for c in memo.conflicts})
+        others = sorted({c.a.source for c in memo.conflicts})
+        found.append(cross_agency_conflict(fields, others))
+    return found
+
+
+def _data(event: Any) -> Mapping[str, Any]:
+    data = event.get("data") if isinstance(event, dict) else None
+    return data if isinstance(data, dict) else {}
 
 
 def _validate(validator: Validator, items: Sequence[Any]) -> list[Verdict]:
@@ -165,6 +220,10 @@ def subject_key(feed: Feed, data: Mapping[str, Any]) -> str | None:
     return "|".join(parts)
 
 
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def _record_key(data: Mapping[str, Any]) -> str | None:
     record_id = _str(data.get("record_id"))
     return f"rec:{record_id}" if record_id.strip() else None
@@ -191,10 +250,6 @@ def _event_id(event: Any) -> str | None:
 
 def _received_at(message: Incoming, now: datetime) -> datetime:
     return datetime.fromtimestamp(message.timestamp, UTC) if message.timestamp else now
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def _iso(moment: datetime) -> str:

@@ -129,10 +129,10 @@ def test_every_published_message_comes_out_once_with_its_reasons(
     assert not_json[2]["event"] == f"bukan JSON {run} \ufffd"
     assert not_json[1].startswith(f"kafka:{FEED.raw_topic}/".encode())
 
-    # The store, after the app stopped (a stopping agent finishes its batch): one count row per outcome.
+    # The store, after the app stopped (a stopping agent finishes its batch): one outcome row per event.
     counts = dict(
         store.query(
-            "SELECT outcome, count() FROM satudata.pipeline_counts FINAL "
+            "SELECT outcome, count() FROM satudata.record_outcome FINAL "
             "WHERE feed = {feed:String} "
             "AND (startsWith(event_id, {run:String}) OR has({poison:Array(String)}, event_id)) "
             "GROUP BY outcome",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
@@ -13,7 +13,8 @@ import orjson
 from satudata.events import Feed
 from services.quality.contract import ContractValidator
 from services.quality.reasons import Verdict
-from services.quality.routing import COUNT_COLUMNS, QUARANTINE_COLUMNS, Incoming, Routed, route
+from services.quality.routing import QUARANTINE_COLUMNS, Incoming, Routed, route
+from services.quality.rows import OUTCOME_COLUMNS
 from tests.unit.quality.support import FEED, Example
 
 NOW = datetime(2025, 6, 30, 3, 4, 5, 678000, tzinfo=UTC)
@@ -55,15 +56,24 @@ def test_clean_message_keeps_the_event_as_sent_and_is_keyed_by_nik(
     assert body["contract"] == "child_measurement/v1"
     assert body["validated_at"] == "2025-06-30T03:04:05.678Z"
     assert (routed.clean, routed.quarantined, routed.quarantine_rows) == (1, 0, [])
-    assert routed.count_rows == [
-        (
-            "child_measurement",
-            "posyandu/5301042003-01",
-            "clean",
-            "ex-good-01",
-            datetime.fromtimestamp(1_750_000_000.5, UTC),
-        )
-    ]
+    (row,) = routed.outcome_rows
+    outcome = dict(zip(OUTCOME_COLUMNS, row, strict=True))
+    assert outcome == {
+        "feed": "child_measurement",
+        "event_id": "ex-good-01",
+        "source": "posyandu/5301042003-01",
+        "agency": "posyandu",
+        "record_id": good_examples[0].event["data"]["record_id"],
+        "desa_code": "5301042003",
+        "kabupaten_code": "5301",
+        "outcome": "clean",
+        "errors": [],
+        "warnings": [],
+        "event_date": date.fromisoformat(good_examples[0].event["data"]["measure_date"]),
+        "received_at": datetime.fromtimestamp(1_750_000_000.5, UTC),
+        "lateness_days": outcome["lateness_days"],
+        "version": int(NOW.timestamp() * 1_000_000),
+    }
 
 
 def test_without_a_nik_the_key_is_the_record_id(validator: ContractValidator, good_examples: list[Example]) -> None:
@@ -104,7 +114,8 @@ def test_quarantine_message_and_row(validator: ContractValidator, good_examples:
     assert orjson.loads(stored["reasons"]) == body["reasons"]
     assert orjson.loads(stored["event"]) == event
     assert stored["version"] == int(NOW.timestamp() * 1_000_000)
-    assert dict(zip(COUNT_COLUMNS, routed.count_rows[0], strict=True))["outcome"] == "quarantined"
+    outcome = dict(zip(OUTCOME_COLUMNS, routed.outcome_rows[0], strict=True))
+    assert (outcome["outcome"], outcome["errors"]) == ("quarantined", ["sex_unknown", "weight_kg_out_of_range"])
 
 
 def test_poison_is_quarantined_never_raised(validator: ContractValidator, good_examples: list[Example]) -> None:
@@ -129,7 +140,7 @@ def test_poison_is_quarantined_never_raised(validator: ContractValidator, good_e
     ]
     values = [value for value, _ in poison] + [orjson.dumps(good_examples[1].event)]
     routed = run(validator, values)
-    assert len(routed.messages) == len(values) == len(routed.count_rows)
+    assert len(routed.messages) == len(values) == len(routed.outcome_rows)
     assert (routed.clean, routed.quarantined) == (1, len(poison))
     for (value, rule), message, row in zip(poison, routed.messages, routed.quarantine_rows, strict=False):
         body = orjson.loads(message.value)  # always valid JSON, whatever came in
