@@ -14,6 +14,9 @@ from services.api import errors
 from services.api.clients import ClientFactory, ClientProvider
 from services.api.health.views import router as health_router
 from services.api.indicators.views import router as indicators_router
+from services.api.ports import Publisher
+from services.api.quality.views import router as quality_router
+from services.api.quarantine.views import router as quarantine_router
 from services.api.regions.views import router as regions_router
 
 DESCRIPTION = (
@@ -29,8 +32,12 @@ def create_app(
     settings: Settings | None = None,
     *,
     regions: RegionMaster | None = None,
+    publisher: Publisher | None = None,
 ) -> FastAPI:
-    """`store` is a client the caller owns, or a factory called on first use whose client the app closes."""
+    """`store` is a client the caller owns, or a factory called on first use whose client the app closes.
+
+    `publisher` (owned by the caller) lets the quarantine replay reach the raw topics; without one it answers 503.
+    """
     clients = ClientProvider(store)
 
     @asynccontextmanager
@@ -47,8 +54,11 @@ def create_app(
     app.state.clients = clients
     app.state.settings = settings or get_settings()
     app.state.master = regions or master()
+    app.state.publisher = publisher
     errors.install(app)
     app.include_router(health_router)
     app.include_router(indicators_router)
     app.include_router(regions_router)
+    app.include_router(quarantine_router)
+    app.include_router(quality_router)
     return app

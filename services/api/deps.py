@@ -8,6 +8,7 @@ from typing import Annotated
 from clickhouse_connect.driver import Client
 from fastapi import Depends, Path, Query, Request
 
+from satudata.events import FEEDS, Feed
 from satudata.indicators import INDICATORS, Indicator
 from satudata.problems import ProblemError
 from satudata.regions import InvalidRegionCodeError, Region, RegionMaster, UnknownRegionError
@@ -84,3 +85,21 @@ def _indicator(
 RegionQueryDep = Annotated[Region, Depends(_region_query)]
 RegionPathDep = Annotated[Region, Depends(_region_path)]
 IndicatorDep = Annotated[Indicator, Depends(_indicator)]
+
+
+def resolve_feed(name: str) -> Feed:
+    try:
+        return FEEDS[name]
+    except KeyError:
+        raise ProblemError(problems.unknown_feed(name, sorted(FEEDS))) from None
+
+
+def _feed_query(
+    feed: Annotated[
+        str | None, Query(max_length=64, description="Nama feed, mis. child_measurement / Feed name")
+    ] = None,
+) -> Feed | None:
+    return resolve_feed(feed) if feed is not None else None
+
+
+FeedQueryDep = Annotated[Feed | None, Depends(_feed_query)]

@@ -100,3 +100,41 @@ def internal_error() -> Problem:
 def http_error(status: int, phrase: str) -> Problem:
     """Framework errors (unknown path, wrong method) in the same shape as ours."""
     return Problem(status, f"http-{status}", phrase, phrase)
+
+
+def unknown_feed(name: str, known: list[str]) -> Problem:
+    return Problem(
+        422,
+        "unknown-feed",
+        bilingual("Feed tidak dikenal", "Unknown feed"),
+        bilingual(
+            f"feed {name!r} tidak ada; yang dikenal: {', '.join(known)}",
+            f"feed {name!r} does not exist; known: {', '.join(known)}",
+        ),
+        {"known": known},
+    )
+
+
+def publisher_unavailable() -> Problem:
+    return Problem(
+        503,
+        "publisher-unavailable",
+        bilingual("Kafka tidak tersedia untuk API ini", "Kafka is not available to this API"),
+        bilingual(
+            "API ini berjalan tanpa penerbit Kafka, jadi tidak bisa memutar ulang karantina",
+            "this API runs without a Kafka publisher, so it cannot replay the quarantine",
+        ),
+    )
+
+
+def publish_failed(republished: int) -> Problem:
+    return Problem(
+        503,
+        "publish-failed",
+        bilingual("Kafka tidak mengonfirmasi", "Kafka did not confirm"),
+        bilingual(
+            f"{republished} peristiwa sudah dikonfirmasi sebelum gagal; ulangi permintaan ini dengan aman",
+            f"{republished} events were confirmed before the failure; repeating this request is safe",
+        ),
+        {"republished": republished},
+    )

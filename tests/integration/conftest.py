@@ -22,7 +22,14 @@ from clickhouse_connect.driver import Client
 
 from satudata.store import connect, migrate
 
-DATA_TABLES = ("fact_child_measurement", "indicator_value", "quarantine", "pipeline_counts")
+DATA_TABLES = (
+    "fact_child_measurement",
+    "indicator_value",
+    "quarantine",
+    "record_outcome",
+    "conflicts",
+    "alerts",
+)
 
 
 @pytest.fixture(scope="session")

@@ -16,12 +16,12 @@ pytestmark = pytest.mark.integration
 
 def test_clients_on_the_same_folder_share_the_engine(store: Client, chdb_url: str) -> None:
     store.command(
-        "INSERT INTO satudata.pipeline_counts (feed, source, outcome, event_id, at) VALUES "
-        "('child_measurement', 's', 'clean', 'e1', now64(3))"
+        "INSERT INTO satudata.record_outcome (feed, event_id, outcome, received_at, version) VALUES "
+        "('child_measurement', 'e1', 'clean', now64(3), 1)"
     )
     other = wait_for(chdb_url, deadline=5)
     try:
-        assert other.command("SELECT count() FROM satudata.pipeline_counts") == 1
+        assert other.command("SELECT count() FROM satudata.record_outcome") == 1
     finally:
         other.close()
     assert store.command("SELECT 1") == 1  # closing one client leaves the others working

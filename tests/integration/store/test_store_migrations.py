@@ -35,7 +35,10 @@ def test_migrations_apply_from_nothing_and_then_never_again(store: Client) -> No
         "fact_child_measurement",
         "indicator_value",
         "quarantine",
-        "pipeline_counts",
+        "record_outcome",
+        "conflicts",
+        "alerts",
+        "quarantine_current",
     }
 
 
@@ -51,17 +54,18 @@ def test_schema_follows_the_conventions(store: Client) -> None:
     assert value["partition"] == "UInt16" and value["numerator"] == value["denominator"] == "Int64"
     assert _columns(store, "quarantine")["rules"] == "Array(String)"
     engines = dict(store.query("SELECT name, engine FROM system.tables WHERE database = 'satudata'").result_rows)
+    assert engines.pop("quarantine_current") == "View"  # the quarantine with its status derived
     assert set(engines.values()) == {"ReplacingMergeTree"}
 
 
-def test_pipeline_counts_refuses_an_unknown_outcome(store: Client) -> None:
+def test_record_outcome_refuses_an_unknown_outcome(store: Client) -> None:
     from datetime import UTC, datetime
 
-    columns = ["feed", "source", "outcome", "event_id", "at"]
+    columns = ["feed", "event_id", "outcome", "received_at", "version"]
     now = datetime.now(UTC)
-    store.insert("satudata.pipeline_counts", [("child_measurement", "s", "clean", "e1", now)], column_names=columns)
+    store.insert("satudata.record_outcome", [("child_measurement", "e1", "clean", now, 1)], column_names=columns)
     with pytest.raises(Exception, match="outcome_known"):
-        store.insert("satudata.pipeline_counts", [("child_measurement", "s", "lost", "e2", now)], column_names=columns)
+        store.insert("satudata.record_outcome", [("child_measurement", "e2", "lost", now, 1)], column_names=columns)
 
 
 def test_an_applied_migration_that_changed_is_refused(store: Client) -> None:

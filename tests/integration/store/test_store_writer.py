@@ -68,14 +68,14 @@ def test_flush_inserts_each_table_once_and_final_keeps_the_latest_version(store:
         pl.DataFrame([_value("5301042004", 0, 1, 4, 1)], schema=VALUE_COLUMNS, orient="row"),
     )
     writer.add(
-        "satudata.pipeline_counts",
-        [("child_measurement", "posyandu/1", "clean", "e1", datetime.now(UTC))],
-        ["feed", "source", "outcome", "event_id", "at"],
+        "satudata.record_outcome",
+        [("child_measurement", "e1", "clean", datetime.now(UTC), 1)],
+        ["feed", "event_id", "outcome", "received_at", "version"],
     )
     assert writer.pending_rows == 4
     before = _parts(store, "indicator_value")
 
-    assert writer.flush() == {"satudata.indicator_value": 3, "satudata.pipeline_counts": 1}
+    assert writer.flush() == {"satudata.indicator_value": 3, "satudata.record_outcome": 1}
     assert writer.pending_rows == 0
     assert _parts(store, "indicator_value") == before + 1  # three rows, one insert
 
