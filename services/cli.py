@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from services.commands import anthro, kafka, stack, synth
+from services.commands import anthro, contracts, kafka, publish, stack, synth
 
 app = typer.Typer(
     name="satudata",
@@ -21,6 +21,8 @@ app.command("selftest")(stack.selftest)
 app.add_typer(kafka.app, name="kafka")
 app.command("anthro")(anthro.anthro)
 app.command("synth")(synth.synth)
+app.add_typer(contracts.app, name="contracts")
+app.command("publish")(publish.publish)
 
 
 if __name__ == "__main__":

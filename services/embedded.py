@@ -64,7 +64,7 @@ async def _serve(
 ) -> None:
     # Imported here: each service pulls in heavy libraries (GX, Faust), and `satudata run api` needs none of them.
     from satudata.kafka.publisher import KafkaPublisher
-    from satudata.store import Writer, migrate, wait_for
+    from satudata.store import Writer, connect, migrate, wait_for
     from services.bootstrap import make_faust_app
 
     stop = asyncio.Event()
@@ -84,7 +84,8 @@ async def _serve(
         if "quality" in services:
             from services.quality.bootstrap import register_quality
 
-            register_quality(faust_app, settings, store=Writer(client), reader=client)
+            # A client of its own for the alert timer: one client's session serves one query at a time.
+            register_quality(faust_app, settings, store=Writer(client), reader=connect(settings.store_url))
         if "indicators" in services:
             from services.indicators.bootstrap import register_indicators
 

@@ -9,7 +9,7 @@ from typing import Any
 from kafka import KafkaAdminClient
 from kafka.errors import TopicAlreadyExistsError, for_code
 
-from satudata.events import all_topics
+from satudata.events import TOPIC_CONFIGS, all_topics
 from satudata.logs import get_logger
 from satudata.settings import Settings, get_settings
 
@@ -63,7 +63,14 @@ def ensure_topics(
     if not names:
         return []
     count = partitions if partitions is not None else get_settings().kafka.partitions
-    spec = {name: {"num_partitions": count, "replication_factor": replication_factor} for name in names}
+    spec = {
+        name: {
+            "num_partitions": count,
+            "replication_factor": replication_factor,
+            "configs": TOPIC_CONFIGS.get(name, {}),
+        }
+        for name in names
+    }
     created: list[str] = []
     with admin_client(bootstrap, timeout_s=timeout_s) as admin:
         response = admin.create_topics(spec, timeout_ms=int(timeout_s * 1000), raise_errors=False)

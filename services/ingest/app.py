@@ -17,6 +17,9 @@ from services.ingest import problems
 from services.ingest.body import SUPPORTED, decode, media_type
 from services.ingest.ports import Publisher
 from services.ingest.service import ingest
+from services.ingest.uploads.ports import Ledger
+from services.ingest.uploads.routes import add_upload_routes
+from services.ingest.uploads.service import Uploader
 
 log = get_logger(__name__)
 
@@ -43,7 +46,8 @@ _EVENTS_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def create_app(publisher: Publisher, settings: Settings) -> FastAPI:
+def create_app(publisher: Publisher, settings: Settings, ledger: Ledger | None = None) -> FastAPI:
+    """`ledger` records the ids published from uploads; without one, `POST /v1/uploads/{feed}` answers 503."""
     app = FastAPI(
         title="Satu Data NTT — ingest",
         description="Pintu HTTP ke Kafka untuk instansi / the HTTP door to Kafka for agencies",
@@ -65,6 +69,8 @@ def create_app(publisher: Publisher, settings: Settings) -> FastAPI:
             return JSONResponse({"status": "ok"})
         return problem_response(problems.not_connected())
 
+    uploader = Uploader(publisher, ledger) if ledger is not None else None
+    add_upload_routes(app, uploader, lambda request: _read_limited(request, limit), limit)
     _add_problem_handlers(app)
     return app
 
