@@ -8,8 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from services.quality.contract import ContractValidator
+from services.quality.examples import Example, read_examples
 from services.quality.suite import ContractFile, contract_path, contracts_dir, read_contract
-from tests.unit.quality.support import FEED, Clock, Example, examples_dir, read_examples
+from tests.unit.quality.support import FEED, Clock, examples_dir
 
 
 @pytest.fixture(scope="session")

@@ -16,9 +16,10 @@ import pytest
 from satudata.nik import DEFAULT_SEVERITY, NIK_REASON_CODES
 from satudata.nik.reasons import issue
 from services.quality.contract import ContractValidator
+from services.quality.examples import Example
 from services.quality.prepare import _ACCEPTS
 from services.quality.suite import ContractFile
-from tests.unit.quality.support import FEED, Clock, Example
+from tests.unit.quality.support import FEED, Clock
 
 SIXTEEN_DIGITS = re.compile(r"[0-9]{16}")
 

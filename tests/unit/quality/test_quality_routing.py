@@ -12,10 +12,11 @@ import orjson
 
 from satudata.events import Feed
 from services.quality.contract import ContractValidator
+from services.quality.examples import Example
 from services.quality.reasons import Verdict
 from services.quality.routing import QUARANTINE_COLUMNS, Incoming, Routed, route
 from services.quality.rows import OUTCOME_COLUMNS
-from tests.unit.quality.support import FEED, Example
+from tests.unit.quality.support import FEED
 
 NOW = datetime(2025, 6, 30, 3, 4, 5, 678000, tzinfo=UTC)
 MAX = 64 * 1024
