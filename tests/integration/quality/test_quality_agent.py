@@ -19,9 +19,10 @@ from satudata.synth import generate
 from services.bootstrap import make_faust_app
 from services.quality.agent import register
 from services.quality.contract import ContractValidator
+from services.quality.examples import read_examples
 from tests.integration.faust_runner import running
 from tests.integration.quality.outputs import FEED, Output, OutputReader
-from tests.unit.quality.support import examples_dir, read_examples
+from tests.unit.quality.support import examples_dir
 
 pytestmark = pytest.mark.integration
 
