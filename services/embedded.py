@@ -113,6 +113,7 @@ async def _serve(
         endpoints.api = f"http://{host}:{api_port}"
 
     tasks: list[asyncio.Task[None]] = []
+    demo_task: asyncio.Task[None] | None = None
     try:
         if faust_app is not None:
             await faust_app.start()
@@ -123,7 +124,7 @@ async def _serve(
             await asyncio.sleep(0.05)
         on_ready(endpoints)
         if demo is not None:
-            tasks.append(asyncio.create_task(demo(settings)))
+            demo_task = asyncio.create_task(demo(settings))
         waiters = [asyncio.ensure_future(stop.wait())]
         if faust_app is not None:
             waiters.append(asyncio.ensure_future(faust_app.wait_until_stopped()))
@@ -132,6 +133,9 @@ async def _serve(
             waiter.cancel()
     finally:
         log.info("stack.stopping")
+        if demo_task is not None:
+            demo_task.cancel()  # the demo feed never ends by itself
+            await asyncio.gather(demo_task, return_exceptions=True)
         for server in servers:
             server.should_exit = True
         await asyncio.gather(*tasks, return_exceptions=True)
