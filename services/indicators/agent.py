@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,17 +21,15 @@ import polars as pl
 from faust.types import AgentT, StreamT
 
 from satudata import events
+from satudata.kafka import batches
 from satudata.logs import get_logger
+from satudata.retry import until_done
 from satudata.store import Store
 from services.indicators import tables
 from services.indicators.changelog import BulkChangelog, Changelog
 from services.indicators.child_measurement import COUNTING as CHILD_MEASUREMENT
 from services.indicators.counting import Changes, State, apply
 from services.indicators.feeds import SUM_TABLE, FeedCounting, Message, sum_rows
-
-_RETRY_FIRST_S = 0.5
-_RETRY_MAX_S = 30.0
-DRAIN_SECONDS = 30.0
 
 log = get_logger(__name__)
 
@@ -67,7 +65,7 @@ class Counter:
         if changes.sums:
             self.writer.add(SUM_TABLE, sum_rows(changes.sums, now))
         clock.lap("count")
-        await self.retrying("clickhouse write", lambda: asyncio.to_thread(self.writer.flush))
+        await until_done("clickhouse write", lambda: asyncio.to_thread(self.writer.flush))
         clock.lap("store")
         await self.write_tables(changes)
         clock.lap("tables")
@@ -99,24 +97,10 @@ class Counter:
             return self.feed.enrich(self.feed.decode([]), self.secret)
         return pl.concat(frames, how="vertical_relaxed")
 
-    async def retrying(self, what: str, attempt: Callable[[], Awaitable[object]]) -> None:
-        """Until `attempt` succeeds: while ClickHouse or the broker refuses, pause and retry rather than drop
-        or move on (nothing of the batch is acknowledged until this returns)."""
-        delay = _RETRY_FIRST_S
-        while True:
-            try:
-                await attempt()
-                return
-            except Exception as exc:  # any failure means "not written": keep the batch
-                detail = str(exc).strip().splitlines()[:1]
-                log.error(f"{what} failed; retrying", error=type(exc).__name__, detail=detail, retry_s=delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, _RETRY_MAX_S)
-
     async def write_tables(self, changes: Changes) -> None:
         """Each changed key once: to its changelog in bulk, then, acknowledged, into the table's memory."""
         records = tables.changelog_records(self.counted, self.sums, changes)
-        await self.retrying("changelog write", lambda: self.changelog.send(records))
+        await until_done("changelog write", lambda: self.changelog.send(records))
         tables.store_in_memory((self.counted, self.sums), records)
 
 
@@ -176,19 +160,6 @@ def register_feed(
     async def _consume(stream: StreamT[bytes]) -> None:
         async for taken in stream.take_events(batch_size, within=batch_seconds):
             messages = [Message(e.message.partition, e.message.offset, e.value) for e in taken]
-            work = asyncio.ensure_future(counter.process(messages))
-            try:
-                await asyncio.shield(work)
-            except asyncio.CancelledError:
-                # take_events acknowledges the batch once this body is left, cancelled or not: a stopping
-                # worker first finishes the batch it holds (bounded, so a dead ClickHouse cannot hold it).
-                done, _ = await asyncio.wait([work], timeout=DRAIN_SECONDS)
-                if not done:
-                    work.cancel()
-                    # Not written: a message already marked acked is not acked again, so these offsets stay
-                    # uncommitted and the batch is read again after the restart.
-                    for event in taken:
-                        event.message.acked = True
-                raise
+            await batches.finish(taken, counter.process(messages))
 
     return app.agent(topic, name=f"indicators-{feed.name}")(count)

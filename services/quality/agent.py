@@ -23,7 +23,9 @@ from clickhouse_connect.driver import Client
 from faust.types import AgentT, StreamT
 
 from satudata import events
+from satudata.kafka import batches
 from satudata.logs import get_logger
+from satudata.retry import until_done
 from satudata.store import Store
 from services.quality.alerts import Thresholds
 from services.quality.memory import Memory
@@ -44,9 +46,6 @@ QUARANTINE_TABLE = "quarantine"
 OUTCOME_TABLE = "record_outcome"
 CONFLICTS_TABLE = "conflicts"
 DEFAULT_MAX_EVENT_BYTES = 64 * 1024
-_RETRY_FIRST_S = 0.5
-_RETRY_MAX_S = 30.0
-DRAIN_SECONDS = 30.0
 
 log = get_logger(__name__)
 
@@ -119,17 +118,10 @@ class Gateway:
         await produce(self.app, messages)
 
     async def flush(self) -> None:
-        """Flush the store in a thread; while ClickHouse refuses, pause and retry rather than move on."""
-        assert self.store is not None
-        delay = _RETRY_FIRST_S
-        while True:
-            try:
-                await asyncio.to_thread(self.store.flush)
-                return
-            except Exception as exc:  # the writer keeps unwritten rows pending
-                log.error("clickhouse write failed; retrying", error=type(exc).__name__, retry_s=delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, _RETRY_MAX_S)
+        """Flush the store in a thread; while ClickHouse refuses, retry (the writer keeps unwritten rows)."""
+        store = self.store
+        assert store is not None
+        await until_done("clickhouse write", lambda: asyncio.to_thread(store.flush))
 
 
 async def produce(app: faust.App, messages: Sequence[Outgoing]) -> None:
@@ -139,16 +131,12 @@ async def produce(app: faust.App, messages: Sequence[Outgoing]) -> None:
     harmless (event ids), a gap is not.
     """
     producer = app.producer
-    delay = _RETRY_FIRST_S
-    while True:
-        try:
-            pending = [await producer.send(m.topic, m.key, m.value, m.partition, None, None) for m in messages]
-            await asyncio.gather(*pending)
-            return
-        except Exception as exc:  # any failure means "not confirmed": keep the batch
-            log.error("produce failed; retrying", error=type(exc).__name__, retry_s=delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, _RETRY_MAX_S)
+
+    async def send_all() -> None:
+        pending = [await producer.send(m.topic, m.key, m.value, m.partition, None, None) for m in messages]
+        await asyncio.gather(*pending)
+
+    await until_done("produce", send_all)
 
 
 def register(
@@ -236,13 +224,6 @@ def _agent(gateway: Gateway, *, batch_size: int, batch_seconds: float) -> Callab
         async for taken in stream.take_events(batch_size, within=batch_seconds):
             messages = [event.message for event in taken]
             batch = [Incoming(m.value, m.topic, m.partition, m.offset, m.timestamp) for m in messages]
-            work = asyncio.ensure_future(gateway.process(batch))
-            try:
-                await asyncio.shield(work)
-            except asyncio.CancelledError:
-                # take_events acknowledges the batch once this body is left, cancelled or not: a stopping
-                # worker first finishes the batch it holds (bounded, so a dead broker cannot hold it forever).
-                await asyncio.wait([work], timeout=DRAIN_SECONDS)
-                raise
+            await batches.finish(taken, gateway.process(batch))
 
     return check

@@ -8,7 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from services.indicators import agent, child_measurement, tables
+from satudata import retry
+from services.indicators import child_measurement, tables
 from services.indicators.agent import Counter
 from services.indicators.counting import Counted, Sums
 from tests.unit.indicators.builders import (
@@ -103,7 +104,7 @@ def test_duplicates_change_nothing_and_corrections_replace(memory_store: MemoryS
 def test_when_the_broker_refuses_the_changelog_the_batch_waits_and_memory_follows_it(
     memory_store: MemoryStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(agent, "_RETRY_FIRST_S", 0.001)
+    monkeypatch.setattr(retry, "FIRST_DELAY_S", 0.001)
     changelog = MemoryChangelog(fail=2)
     c = counter(memory_store, changelog)
     asyncio.run(c.process(messages(clean_message("e1"))))
@@ -114,7 +115,7 @@ def test_when_the_broker_refuses_the_changelog_the_batch_waits_and_memory_follow
 def test_when_clickhouse_refuses_the_batch_waits_and_the_tables_are_untouched(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(agent, "_RETRY_FIRST_S", 0.001)
+    monkeypatch.setattr(retry, "FIRST_DELAY_S", 0.001)
     store = MemoryStore(fail=3)
     c = counter(store)
     asyncio.run(c.process(messages(clean_message("e1"))))
