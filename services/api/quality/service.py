@@ -55,6 +55,17 @@ def _keyset(
     return rows, next_cursor
 
 
+def _answer(row: dict[str, Any], master: RegionMaster, *, times: tuple[str, ...]) -> dict[str, Any]:
+    """A row as answered: scrubbed of any 16-digit run (times excepted), with its kabupaten's code and name."""
+    row.pop("at_ms")
+    kabupaten = _kabupaten(master, row["kabupaten_code"])
+    answer = redact.scrub(row) | {name: row[name] for name in times}
+    return answer | {
+        "kabupaten_code": kabupaten.code if kabupaten else answer["kabupaten_code"] or None,
+        "kabupaten_name": kabupaten.name if kabupaten else None,
+    }
+
+
 def alerts(
     *,
     client: Client,
@@ -85,17 +96,7 @@ def alerts(
         limit=limit,
         cursor=cursor,
     )
-    items = []
-    for row in rows:
-        row.pop("at_ms")
-        kabupaten = _kabupaten(master, row["kabupaten_code"])
-        row = redact.scrub(row) | {"since": row["since"], "raised_at": row["raised_at"]}
-        row |= {
-            "kabupaten_code": kabupaten.code if kabupaten else row["kabupaten_code"] or None,
-            "kabupaten_name": kabupaten.name if kabupaten else None,
-        }
-        items.append(Alert(**row))
-    return items, next_cursor
+    return [Alert(**_answer(row, master, times=("since", "raised_at"))) for row in rows], next_cursor
 
 
 def conflicts(
@@ -126,14 +127,4 @@ def conflicts(
         limit=limit,
         cursor=cursor,
     )
-    items = []
-    for row in rows:
-        row.pop("at_ms")
-        kabupaten = _kabupaten(master, row["kabupaten_code"])
-        row = redact.scrub(row) | {"detected_at": row["detected_at"]}
-        row |= {
-            "kabupaten_code": kabupaten.code if kabupaten else row["kabupaten_code"] or None,
-            "kabupaten_name": kabupaten.name if kabupaten else None,
-        }
-        items.append(Conflict(**row))
-    return items, next_cursor
+    return [Conflict(**_answer(row, master, times=("detected_at",))) for row in rows], next_cursor
