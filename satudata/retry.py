@@ -7,6 +7,7 @@ Only the error's type is logged: a driver's message may quote the rows it failed
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_exponential
 
@@ -16,10 +17,11 @@ FIRST_DELAY_S = 0.5
 MAX_DELAY_S = 30.0
 
 log = get_logger(__name__)
+T = TypeVar("T")
 
 
-async def until_done(what: str, attempt: Callable[[], Awaitable[object]]) -> None:
-    """Await `attempt()` until it succeeds, pausing 0.5 s, 1 s, 2 s … up to 30 s between tries.
+async def until_done(what: str, attempt: Callable[[], Awaitable[T]]) -> T:
+    """Await `attempt()` until it succeeds, pausing 0.5 s, 1 s, 2 s … up to 30 s between tries; its result.
 
     Cancellation is not an error and is never retried: a stopping worker stops.
     """
@@ -36,4 +38,5 @@ async def until_done(what: str, attempt: Callable[[], Awaitable[object]]) -> Non
         reraise=True,
     ):
         with try_:
-            await attempt()
+            result = await attempt()
+    return result  # the loop ends only after an attempt that succeeded (reraise=True: else it raises)

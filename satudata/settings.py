@@ -63,6 +63,8 @@ class IndicatorsSettings(BaseModel):
     # inserts and a lone record still shows within about a second.
     batch_size: int = Field(default=5000, ge=1)
     batch_seconds: float = Field(default=1.0, gt=0)
+    # convergence_reach joins four feeds' facts in ClickHouse: recomputed for the months that changed this often
+    convergence_interval_s: float = Field(default=5.0, gt=0)
 
 
 class Settings(BaseSettings):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from services.commands import anthro, contracts, kafka, publish, stack, synth
+from services.commands import anthro, contracts, indicators, kafka, publish, stack, synth
 
 app = typer.Typer(
     name="satudata",
@@ -22,6 +22,7 @@ app.add_typer(kafka.app, name="kafka")
 app.command("anthro")(anthro.anthro)
 app.command("synth")(synth.synth)
 app.add_typer(contracts.app, name="contracts")
+app.add_typer(indicators.app, name="indicators")
 app.command("publish")(publish.publish)
 
 

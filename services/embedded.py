@@ -89,7 +89,7 @@ async def _serve(
         if "indicators" in services:
             from services.indicators.bootstrap import register_indicators
 
-            register_indicators(faust_app, settings, store=Writer(client))
+            register_indicators(faust_app, settings, client=client)
 
     servers: list[_EmbeddedServer] = []
     endpoints = Endpoints(bootstrap=settings.kafka.bootstrap)

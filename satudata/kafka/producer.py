@@ -15,6 +15,7 @@ class Record(NamedTuple):
     topic: str
     key: bytes | None  # the desa code: it keeps one desa's records in order on one partition
     value: bytes  # the raw JSON, encoded once by the caller
+    partition: int | None = None  # None: by key; a control message names its partition
 
 
 RecordTuple = tuple[str, bytes | None, bytes]
@@ -47,9 +48,11 @@ class BulkProducer:
         """Send every record, flush, and return their metadata in order; raise PublishError on any failure."""
         deadline = time.monotonic() + self.timeout_s
         futures: list[FutureRecordMetadata] = []
-        for topic, key, value in records:
+        for record in records:
+            topic, key, value = record[:3]
+            partition = record[3] if len(record) > 3 else None
             try:
-                futures.append(self._producer.send(topic, value=value, key=key))
+                futures.append(self._producer.send(topic, value=value, key=key, partition=partition))
             except KafkaTimeoutError as exc:
                 raise PublishError(
                     f"metadata topik {topic!r} tidak tersedia dalam {self.timeout_s} s: apakah topiknya ada? "

@@ -12,6 +12,7 @@ from satudata.regions import RegionMaster, master
 from satudata.settings import Settings, get_settings
 from services.api import errors
 from services.api.clients import ClientFactory, ClientProvider
+from services.api.convergence.views import router as convergence_router
 from services.api.health.views import router as health_router
 from services.api.indicators.views import router as indicators_router
 from services.api.ports import Publisher
@@ -61,4 +62,5 @@ def create_app(
     app.include_router(regions_router)
     app.include_router(quarantine_router)
     app.include_router(quality_router)
+    app.include_router(convergence_router)
     return app

@@ -138,3 +138,14 @@ def publish_failed(republished: int) -> Problem:
         ),
         {"republished": republished},
     )
+
+
+def level_not_available(indicator: str, detail_id: str, detail_en: str) -> Problem:
+    """A region level (or breakdown) the indicator's source cannot answer, e.g. validity_rate below kabupaten."""
+    return Problem(
+        400,
+        "level-not-available",
+        bilingual("Tingkat wilayah tidak tersedia", "Region level not available"),
+        bilingual(detail_id, detail_en),
+        {"indicator": indicator},
+    )

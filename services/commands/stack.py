@@ -20,6 +20,7 @@ log = get_logger(__name__)
 
 DEMO_EVENTS_PER_S = 20.0
 DEMO_BATCH = 1000
+DEMO_BACKFILL_MONTHS = 5
 
 
 def _announce(endpoints: embedded.Endpoints) -> None:
@@ -34,41 +35,53 @@ def _announce(endpoints: embedded.Endpoints) -> None:
 
 
 async def demo_feed(settings: Settings) -> None:
-    """Synthetic child measurements of the current month, published at a steady rate, so the numbers move."""
+    """Synthetic records of every feed from one synthetic NTT (NIKs and KKs join across feeds): the last
+    DEMO_BACKFILL_MONTHS months at once, so trends have a past, then the current month at a steady rate."""
     from satudata.kafka import BulkProducer
-    from satudata.synth import generate
 
     today = date.today()
-    month = today.strftime("%Y-%m")
     producer = BulkProducer(settings.kafka.bootstrap)
     try:
+        for back in range(DEMO_BACKFILL_MONTHS, 0, -1):
+            month = _months_before(today, back)
+            happened = await asyncio.to_thread(_demo_events, month, settings.synth.seed + back, today)
+            for start in range(0, len(happened), DEMO_BATCH):
+                await asyncio.to_thread(producer.publish_batch, _records(happened[start : start + DEMO_BATCH]))
+            log.info("demo.month_backfilled", month=month, events=len(happened))
         for seed in itertools.count(settings.synth.seed):
-            batch = await asyncio.to_thread(
-                generate,
-                "child_measurement",
-                month=month,
-                count=DEMO_BATCH,
-                seed=seed,
-                bad_rate=0.02,
-                dup_rate=0.01,
-                correction_rate=0.02,
-            )
-            # Measurements dated after today would only be quarantined as "in the future"; the demo shows today.
-            happened = [e for e in batch.events if _measured(e) <= today.isoformat()]
+            happened = await asyncio.to_thread(_demo_events, today.strftime("%Y-%m"), seed, today)
             for start in range(0, len(happened), int(DEMO_EVENTS_PER_S)):
                 chunk = happened[start : start + int(DEMO_EVENTS_PER_S)]
-                records = [
-                    (event_topic(event), str(event.get("subject") or "").encode(), _dumps(event)) for event in chunk
-                ]
-                await asyncio.to_thread(producer.publish_batch, records)
+                await asyncio.to_thread(producer.publish_batch, _records(chunk))
                 await asyncio.sleep(1.0)  # the demo's pace, not a wait for a condition
             log.info("demo.batch_published", seed=seed, events=len(happened))
     finally:
         producer.close()
 
 
-def _measured(event: dict[str, Any]) -> str:
-    return str((event.get("data") or {}).get("measure_date", ""))
+def _demo_events(month: str, seed: int, today: date) -> list[dict[str, Any]]:
+    from satudata.synth import generate_all
+
+    batch = generate_all(month=month, count=DEMO_BATCH, seed=seed, bad_rate=0.02, dup_rate=0.01, correction_rate=0.02)
+    # Records dated after today would only be quarantined as "in the future"; the demo shows today.
+    return [e for e in batch.events if _happened(e) <= today.isoformat()]
+
+
+def _months_before(today: date, months: int) -> str:
+    index = today.year * 12 + today.month - 1 - months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _happened(event: dict[str, Any]) -> str:
+    from satudata import events
+
+    feed = events.feed_for_type(str(event["type"]))
+    value = (event.get("data") or {}).get(feed.date_field, "") if feed else ""
+    return f"{value}-01-01" if isinstance(value, int) else str(value)
+
+
+def _records(chunk: list[dict[str, Any]]) -> list[tuple[str, bytes, bytes]]:
+    return [(event_topic(event), str(event.get("subject") or "").encode(), _dumps(event)) for event in chunk]
 
 
 def event_topic(event: dict[str, object]) -> str:

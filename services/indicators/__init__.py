@@ -1,6 +1,5 @@
-"""indicators: clean topics → WHO z-scores, exact numerator/denominator state in Faust tables → ClickHouse."""
+"""indicators: clean topics → exact numerator/denominator state in Faust tables → ClickHouse; convergence."""
 
-from services.indicators.agent import register
-from services.indicators.bootstrap import register_indicators
+from services.indicators.bootstrap import COUNTED_FEEDS, Indicators, register_indicators
 
-__all__ = ["register", "register_indicators"]
+__all__ = ["COUNTED_FEEDS", "Indicators", "register_indicators"]

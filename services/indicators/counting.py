@@ -1,25 +1,29 @@
 """Exact counting: which record counts for a subject and period, and what that does to the partial sums.
 
-The rule (docs/architecture.md, "Exact counting"): per subject × period the record that counts is the latest
-by (date of the thing, event time, event id). A record that beats it replaces its contributions (subtract the
-old, add the new, in whichever desa each sits); an older record, or the same event again, changes nothing.
-The final sums therefore depend only on the set of records seen, never on their order or repetition.
+The rule (docs/indicators.md): per subject × period the record that counts is the latest by (date of the thing,
+event time, event id). State is kept per subject: every period's record that counts, with the values its feed's
+rule reads. When a batch changes a subject, the subject's contributions are computed again from its whole state,
+before and after, and the difference moves the sums. So a rule may look across a subject's periods (no weight
+gain) and contribute to other periods (a population count to every month of its year), and the final sums depend
+only on the set of records seen, never on their order or repetition.
 
-Pure: plain mappings in, plain dicts out, no Kafka or storage. The agent reads the Faust tables through
-these mappings and writes back what `apply` returns, once per key per batch.
+Pure: plain mappings in, plain dicts out, no Kafka or storage. `contribute` is the feed's rule over a frame
+(satudata.indicators.contributions); the agent reads the Faust tables through these mappings and writes back
+what `apply` returns, once per key per batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Collection, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
 
 # (date of the thing as ISO text, event time in µs since the epoch UTC, event id): compared as a tuple.
 Rank = tuple[str, int, str]
-# indicator → (numerator, denominator); indicators a record adds nothing to are left out.
-Contributions = Mapping[str, tuple[int, int]]
-SubjectKey = tuple[str, str]  # (pseudonymous subject, period as ISO date)
-SumKey = tuple[int, str, str, str]  # (partition, indicator, desa, period)
+Values = Mapping[str, Any]
+SumKey = tuple[int, str, str, str]  # (partition, indicator, desa, period as ISO date)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,26 +35,30 @@ class Record:
     """
 
     subject: str
-    period: str
+    period: str  # ISO date, first of the month
     desa: str
     rank: Rank
-    contributions: Contributions
+    values: Values
     partition: int
-    offset: int  # the Kafka offset: a sum's version, so a later write always wins in ClickHouse
+    offset: int  # the Kafka offset: a fact's version, so a later record always wins in ClickHouse
     row: int = -1  # where the caller keeps the rest of the record (its fact)
-
-    @property
-    def key(self) -> SubjectKey:
-        return (self.subject, self.period)
 
 
 @dataclass(frozen=True, slots=True)
 class Counted:
-    """The record that counts for a subject and period, and what it contributed where."""
+    """The record that counts for a subject in one period: its rank, desa and the values the rule reads."""
 
     rank: Rank
     desa: str
-    contributions: Contributions
+    values: Values
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """Everything counted about one subject: its partition and, per period, the record that counts."""
+
+    partition: int
+    periods: Mapping[str, Counted]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +70,7 @@ class Sums:
 
 @dataclass(frozen=True, slots=True)
 class State:
-    counted: Mapping[SubjectKey, Counted]
+    subjects: Mapping[str, Subject]
     sums: Mapping[SumKey, Sums]
 
 
@@ -70,54 +78,100 @@ class State:
 class Changes:
     """What a batch changed: the keys to write back, and the records that now count (the facts to store)."""
 
-    counted: dict[SubjectKey, Counted] = field(default_factory=dict)
+    subjects: dict[str, Subject] = field(default_factory=dict)
     sums: dict[SumKey, Sums] = field(default_factory=dict)
     winners: list[Record] = field(default_factory=list)
 
 
+# A subject's counted periods as rows for a rule: (partition, subject, period, desa, values).
+Row = tuple[int, str, str, str, Values]
+Contribute = Callable[[Sequence[Row]], pl.DataFrame]
 _EMPTY = Sums(0, 0, 0)
 
 
-def apply(state: State, batch: Iterable[Record]) -> Changes:
-    """The changes a batch makes to the state; the state itself is only read."""
-    best: dict[SubjectKey, Record] = {}
+def rows(subjects: Mapping[str, Subject]) -> list[Row]:
+    return [
+        (subject.partition, name, period, counted.desa, counted.values)
+        for name, subject in subjects.items()
+        for period, counted in subject.periods.items()
+    ]
+
+
+def totals(contributions: pl.DataFrame) -> dict[tuple[int, str, str, str], tuple[int, int]]:
+    """Long contributions summed per (partition, indicator, desa, period ISO)."""
+    summed = contributions.group_by("partition", "indicator", "desa_code", "period").agg(
+        pl.col("numerator").sum(), pl.col("denominator").sum()
+    )
+    return {
+        (partition, indicator, desa, period.isoformat()): (numerator, denominator)
+        for partition, indicator, desa, period, numerator, denominator in summed.iter_rows()
+    }
+
+
+def apply(state: State, batch: Iterable[Record], contribute: Contribute, version: int) -> Changes:
+    """The changes a batch makes to the state; the state itself is only read. `version` marks the sums it
+    moves (the write time: later writes win in ClickHouse)."""
+    best: dict[tuple[str, str], Record] = {}
     for record in batch:
-        seen = best.get(record.key)
+        seen = best.get((record.subject, record.period))
         if seen is None or record.rank > seen.rank:
-            best[record.key] = record
+            best[(record.subject, record.period)] = record
 
     changes = Changes()
-    # sum key → [numerator delta, denominator delta, offset of the last record that moved it]
-    deltas: dict[SumKey, list[int]] = {}
-
-    def move(record: Record, contributions: Contributions, desa: str, sign: int) -> None:
-        for indicator, (numerator, denominator) in contributions.items():
-            delta = deltas.setdefault((record.partition, indicator, desa, record.period), [0, 0, 0])
-            delta[0] += sign * numerator
-            delta[1] += sign * denominator
-            delta[2] = max(delta[2], record.offset)
-
-    for key, record in best.items():
-        old = state.counted.get(key)
-        if old is not None and old.rank >= record.rank:
+    before: dict[str, Subject] = {}
+    for (name, period), record in best.items():
+        old = changes.subjects.get(name) or state.subjects.get(name)
+        counted = old.periods.get(period) if old is not None else None
+        if counted is not None and counted.rank >= record.rank:
             continue  # an older record, or the same event again
-        if old is not None:
-            move(record, old.contributions, old.desa, -1)
-        move(record, record.contributions, record.desa, +1)
-        changes.counted[key] = Counted(record.rank, record.desa, record.contributions)
+        if name not in changes.subjects and old is not None:
+            before[name] = old
+        periods = dict(old.periods) if old is not None else {}
+        periods[period] = Counted(record.rank, record.desa, record.values)
+        changes.subjects[name] = Subject(record.partition, periods)
         changes.winners.append(record)
 
-    for key, (numerator, denominator, offset) in deltas.items():
-        if numerator == 0 and denominator == 0:
-            continue  # a replacement that left this sum as it was: nothing to write
-        before = state.sums.get(key, _EMPTY)
-        changes.sums[key] = Sums(
-            before.numerator + numerator, before.denominator + denominator, max(before.version, offset)
-        )
+    if changes.subjects:
+        old_totals = totals(contribute(rows(before)))
+        new_totals = totals(contribute(rows(changes.subjects)))
+        for key in old_totals.keys() | new_totals.keys():
+            old_n, old_d = old_totals.get(key, (0, 0))
+            new_n, new_d = new_totals.get(key, (0, 0))
+            if (new_n - old_n, new_d - old_d) == (0, 0):
+                continue  # a replacement that left this sum as it was: nothing to write
+            prior = state.sums.get(key, _EMPTY)
+            changes.sums[key] = Sums(prior.numerator + new_n - old_n, prior.denominator + new_d - old_d, version)
     return changes
 
 
-def commit(counted: MutableMapping[SubjectKey, Counted], sums: MutableMapping[SumKey, Sums], changes: Changes) -> None:
+def resync(
+    subjects: Mapping[str, Subject],
+    contribute: Contribute,
+    *,
+    partitions: Collection[int],
+    stored: Collection[SumKey],
+    version: int,
+    periods: tuple[str, str] | None = None,
+) -> dict[SumKey, Sums]:
+    """The sums of `partitions` as the counted state gives them with today's rules, for every key either side
+    knows: `stored` are the keys ClickHouse holds (nonzero) for those partitions, which the state no longer
+    gives are zeros. Limited to periods first..last (ISO, inclusive) when given.
+
+    This is how a worker builds its sums when it takes a partition (they are never kept apart from the counted
+    state, so no crash can leave the two disagreeing) and how a rebuild recounts after a change of method.
+    """
+    mine = {name: subject for name, subject in subjects.items() if subject.partition in partitions}
+    first, last = periods if periods is not None else ("", "9999")
+
+    def wanted(period: str) -> bool:
+        return first <= period <= last
+
+    fresh = {key: value for key, value in totals(contribute(rows(mine))).items() if wanted(key[3])}
+    gone = {key: (0, 0) for key in stored if key[0] in partitions and wanted(key[3]) and key not in fresh}
+    return {key: Sums(n, d, version) for key, (n, d) in {**gone, **fresh}.items()}
+
+
+def commit(subjects: MutableMapping[str, Subject], sums: MutableMapping[SumKey, Sums], changes: Changes) -> None:
     """Write changes into plain dicts: what the agent does with its tables, for tests and in-memory use."""
-    counted.update(changes.counted)
+    subjects.update(changes.subjects)
     sums.update(changes.sums)

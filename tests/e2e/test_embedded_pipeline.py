@@ -8,7 +8,6 @@ it drew, not by the code under test) or, for the single-child cases, from the WH
 from __future__ import annotations
 
 import copy
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -21,6 +20,7 @@ import pytest
 from satudata.growth import age_in_days, measurement_for_z
 from satudata.synth import generate
 from services.selftest import Report, Stack, embedded_stack, expected, observed, publish, topic_sizes
+from tests import waiting
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -37,10 +37,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 
 def wait_until(condition: Callable[[], bool], what: str, deadline_s: float = DEADLINE_S) -> None:
-    end = time.monotonic() + deadline_s
-    while not condition():
-        assert time.monotonic() < end, f"timed out waiting for: {what}"
-        time.sleep(0.25)
+    waiting.wait_until(condition, what, deadline_s)
 
 
 def stunting(stack: Stack, month: str, region: str = "53") -> tuple[int, int]:

@@ -29,6 +29,8 @@ DATA_TABLES = (
     "record_outcome",
     "conflicts",
     "alerts",
+    "fact_record",
+    "convergence_target",
 )
 
 

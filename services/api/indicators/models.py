@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from satudata.regions import Level
 
@@ -46,6 +46,44 @@ class IndicatorBreakdown(BaseModel):
     period: Period
     by: Level
     items: list[RegionCount]
+
+
+class GroupCount(BaseModel):
+    key: str = Field(description="Nama feed atau sumber (CloudEvent source) / Feed name or CloudEvent source")
+    numerator: Numerator
+    denominator: Denominator
+    value: Value
+
+
+class IndicatorGroupBreakdown(BaseModel):
+    """validity_rate per feed or per source, within the region and month."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "indicator": "validity_rate",
+                    "region": "53.71",
+                    "region_name": "Kota Kupang",
+                    "level": "kabupaten_kota",
+                    "period": "2025-03",
+                    "by": "feed",
+                    "items": [
+                        {"key": "child_measurement", "numerator": 1104, "denominator": 1200, "value": 0.92},
+                        {"key": "family_risk", "numerator": 0, "denominator": 0, "value": None},
+                    ],
+                }
+            ]
+        }
+    )
+
+    indicator: str
+    region: RegionCode
+    region_name: str
+    level: Level
+    period: Period
+    by: Literal["feed", "source"]
+    items: list[GroupCount]
 
 
 class PeriodCount(BaseModel):

@@ -1,7 +1,10 @@
-"""Indicator queries: partial sums from ClickHouse, added over partitions and up the region hierarchy.
+"""Indicator queries for the `stream` and `joined` methods: partial sums from `indicator_value`, added over feeds,
+partitions and up the region hierarchy.
 
 A region's value is sum(numerators) / sum(denominators) over every desa under it: a ratio is never averaged.
-Rows are read with FINAL so that only each partition's latest version of a partial sum counts.
+Rows are read with FINAL so that only the latest version of each (feed, partition) partial sum counts; no query
+groups by feed or partition, so an indicator that two feeds write (weighing_coverage: child_measurement the
+numerator, population the denominator) adds both. validity_rate (`quality`) is answered by `validity.py`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""HTTP routes of the indicators domain: decode the request, call the service, return its model."""
+"""HTTP routes of the indicators domain: the registry, and values per region and month, answered from
+`indicator_value` (methods stream and joined, `service.py`) or `record_outcome` (method quality, `validity.py`)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,15 @@ from fastapi import APIRouter, Query
 from satudata.problems import ProblemError
 from satudata.regions import LEVELS, Level
 from services.api import problems
-from services.api.deps import ClientDep, IndicatorDep, MasterDep, RegionQueryDep
-from services.api.indicators import periods, service
-from services.api.indicators.models import IndicatorBreakdown, IndicatorSeries, IndicatorValue
+from services.api.deps import ClientDep, IndicatorDep, MasterDep, RegionQueryDep, SettingsDep
+from services.api.indicators import definitions, periods, service, validity
+from services.api.indicators.definitions import IndicatorDefinition, IndicatorList
+from services.api.indicators.models import (
+    IndicatorBreakdown,
+    IndicatorGroupBreakdown,
+    IndicatorSeries,
+    IndicatorValue,
+)
 
 router = APIRouter(prefix="/v1/indicators", tags=["indicators"])
 
@@ -26,19 +33,50 @@ Period = Annotated[
     str | None,
     Query(pattern=periods.PATTERN, description="Bulan YYYY-MM (WITA); bawaan bulan ini / Month YYYY-MM (WITA)"),
 ]
+By = Literal["kabupaten", "kecamatan", "desa", "feed", "source"]
+
+
+@router.get(
+    "",
+    response_model=IndicatorList,
+    summary="Registri indikator / The indicator registry",
+    description=(
+        "Setiap indikator: nama dan definisi dua bahasa, pembilang, penyebut, feed, metode, satuan, arah, target "
+        "dan sumbernya, serta ambang sel kecil (bawaan pengaturan bila indikator tidak menentukan). / Every "
+        "indicator: names and definitions in both languages, numerator, denominator, feeds, method, unit, "
+        "direction, target and its source, and the small-cell threshold (the settings' default unless set)."
+    ),
+    responses=problems.problem_responses(503),
+)
+def indicator_registry(settings: SettingsDep) -> IndicatorList:
+    return definitions.registry(settings)
+
+
+@router.get(
+    "/{code}/definition",
+    response_model=IndicatorDefinition,
+    summary="Definisi satu indikator / One indicator's definition",
+    description="Satu butir registri (lihat GET /v1/indicators) / One registry entry (see GET /v1/indicators).",
+    responses=problems.problem_responses(404),
+)
+def indicator_definition(indicator: IndicatorDep, settings: SettingsDep) -> IndicatorDefinition:
+    return definitions.definition(indicator, settings)
 
 
 @router.get(
     "/{code}",
-    response_model=IndicatorValue | IndicatorBreakdown,
+    response_model=IndicatorValue | IndicatorBreakdown | IndicatorGroupBreakdown,
     summary="Nilai indikator untuk satu wilayah dan bulan / Indicator value for a region and month",
     description=(
         "Jumlah pembilang dan penyebut semua desa di bawah wilayah itu, lalu nilainya (rasio, tidak pernah "
         "rata-rata rasio). Dengan `by`, daftar setiap wilayah pada tingkat itu di bawahnya, berisi nol bila "
-        "belum ada data. / Numerator and denominator summed over every desa under the region, and their "
-        "ratio (never an average of ratios). With `by`, every region of that level under it, zero-filled."
+        "belum ada data. validity_rate (metode quality) hanya sampai kabupaten (400 untuk kecamatan/desa) dan "
+        "dapat dirinci `by=feed` atau `by=source`. / Numerator and denominator summed over every desa under the "
+        "region, and their ratio (never an average of ratios). With `by`, every region of that level under it, "
+        "zero-filled. validity_rate (method quality) goes down to kabupaten only (400 for kecamatan/desa) and "
+        "can be broken down `by=feed` or `by=source`."
     ),
-    responses=problems.problem_responses(404, 422, 503),
+    responses=problems.problem_responses(400, 404, 422, 503),
 )
 def indicator_value(
     indicator: IndicatorDep,
@@ -47,13 +85,31 @@ def indicator_value(
     master: MasterDep,
     period: Period = None,
     by: Annotated[
-        Literal["kabupaten", "kecamatan", "desa"] | None,
-        Query(description="Rinci per tingkat wilayah di bawahnya / Break down by a level below the region"),
+        By | None,
+        Query(
+            description=(
+                "Rinci per tingkat wilayah di bawahnya, atau per feed/sumber (hanya validity_rate) / Break down by "
+                "a level below the region, or by feed/source (validity_rate only)"
+            )
+        ),
     ] = None,
-) -> IndicatorValue | IndicatorBreakdown:
+) -> IndicatorValue | IndicatorBreakdown | IndicatorGroupBreakdown:
     month = periods.parse(period) if period else periods.current()
+    quality = indicator.method == "quality"
+    if quality:
+        validity.check_level(indicator, region.level)
     if by is None:
-        return service.get(client=client, indicator=indicator, region=region, period=month)
+        reader = validity.get if quality else service.get
+        return reader(client=client, indicator=indicator, region=region, period=month)
+    if by in ("feed", "source"):
+        if not quality:
+            raise ProblemError(
+                problems.invalid_query(
+                    f"by={by} hanya untuk indikator metode quality (validity_rate), bukan {indicator.code}",
+                    f"by={by} is for indicators of method quality (validity_rate) only, not {indicator.code}",
+                )
+            )
+        return validity.by_group(client=client, indicator=indicator, region=region, period=month, by=by)
     level = _BY_LEVEL[by]
     if LEVELS.index(level) <= LEVELS.index(region.level):
         raise ProblemError(
@@ -62,7 +118,8 @@ def indicator_value(
                 f"by={by} must be below the level of region {region.code} ({region.level})",
             )
         )
-    return service.breakdown(client=client, master=master, indicator=indicator, region=region, period=month, by=level)
+    breakdown = validity.breakdown if quality else service.breakdown
+    return breakdown(client=client, master=master, indicator=indicator, region=region, period=month, by=level)
 
 
 @router.get(
@@ -74,7 +131,7 @@ def indicator_value(
         "12 bulan terakhir. / One item per month from `from` to `to` (inclusive), zero-filled months "
         "included; by default the last 12 months."
     ),
-    responses=problems.problem_responses(404, 422, 503),
+    responses=problems.problem_responses(400, 404, 422, 503),
 )
 def indicator_series(
     indicator: IndicatorDep,
@@ -92,4 +149,5 @@ def indicator_series(
                 f"from must not be after to, and span at most {MAX_SERIES_MONTHS} months",
             )
         )
-    return service.series(client=client, indicator=indicator, region=region, first=first, last=last)
+    reader = validity.series if indicator.method == "quality" else service.series
+    return reader(client=client, indicator=indicator, region=region, first=first, last=last)

@@ -24,6 +24,7 @@ COLUMNS = [
     "desa_code",
     "kecamatan_code",
     "kabupaten_code",
+    "feed",
     "partition",
     "numerator",
     "denominator",
@@ -41,14 +42,15 @@ class Sum:
     numerator: int
     denominator: int
     version: int
+    feed: str = "child_measurement"
 
     @property
-    def key(self) -> tuple[str, date, str, int]:
-        return (self.indicator, self.period, self.desa, self.partition)
+    def key(self) -> tuple[str, date, str, str, int]:
+        return (self.indicator, self.period, self.desa, self.feed, self.partition)
 
     def row(self) -> tuple[object, ...]:
         codes = (self.desa, self.desa[:6], self.desa[:4])
-        counts = (self.partition, self.numerator, self.denominator, self.version)
+        counts = (self.feed, self.partition, self.numerator, self.denominator, self.version)
         return (self.indicator, self.period, *codes, *counts, datetime.now(UTC))
 
 
@@ -98,7 +100,7 @@ def seed(client: Client, regions: RegionMaster) -> Seeded:
     fours = [_partial(rng, s.indicator, s.period, s.desa, s.partition, version=4) for s in replaced[::2]]
     for batch in (first, fives, fours):
         client.insert("satudata.indicator_value", [s.row() for s in batch], column_names=COLUMNS)
-    latest: dict[tuple[str, date, str, int], Sum] = {}
+    latest: dict[tuple[str, date, str, str, int], Sum] = {}
     for s in (*first, *fives, *fours):
         if s.key not in latest or latest[s.key].version < s.version:
             latest[s.key] = s

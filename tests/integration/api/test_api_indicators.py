@@ -6,9 +6,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
+from clickhouse_connect.driver import Client
 from fastapi.testclient import TestClient
 
 from satudata.regions import master
+from tests.integration.api.conftest import COLUMNS, Sum
 
 if TYPE_CHECKING:
     from tests.integration.api.conftest import Seeded
@@ -121,3 +123,49 @@ def test_series_defaults_to_the_last_twelve_months(api: TestClient, seeded: Seed
     body = api.get(f"/v1/indicators/{STUNTING}/series", params={"to": "2025-04"}).json()
     assert len(body["items"]) == 12 and body["from"] == "2024-05"
     assert body["items"][-1]["numerator"] == seeded.expected(STUNTING, APRIL, "53")[0]
+
+
+def test_an_indicator_two_feeds_write_adds_both_feeds_and_every_partition(api: TestClient, store: Client) -> None:
+    """weighing_coverage: child_measurement owns the numerator, population the denominator, each feed in its own
+    partitions (partition 0 exists in both feeds: neither may hide the other)."""
+    desa_a, desa_b = master().desa()[0], master().desa()[1]  # same kecamatan
+    rows = [
+        Sum("weighing_coverage", MARCH, desa_a.digits, 0, 7, 0, 1, feed="child_measurement"),
+        Sum("weighing_coverage", MARCH, desa_a.digits, 2, 4, 0, 1, feed="child_measurement"),
+        Sum("weighing_coverage", MARCH, desa_a.digits, 0, 0, 30, 1, feed="population"),
+        Sum("weighing_coverage", MARCH, desa_b.digits, 1, 5, 0, 1, feed="child_measurement"),
+        Sum("weighing_coverage", MARCH, desa_b.digits, 0, 0, 9, 1, feed="population"),
+        Sum("weighing_coverage", APRIL, desa_b.digits, 0, 0, 9, 1, feed="population"),
+    ]
+    store.insert("satudata.indicator_value", [r.row() for r in rows], column_names=COLUMNS)
+    # A later version of population's partition 0 for desa_a replaces its denominator 30 with 20.
+    newer = Sum("weighing_coverage", MARCH, desa_a.digits, 0, 0, 20, 2, feed="population")
+    store.insert("satudata.indicator_value", [newer.row()], column_names=COLUMNS)
+
+    body = api.get("/v1/indicators/weighing_coverage", params={"region": desa_a.code, "period": "2025-03"}).json()
+    _assert_counts(body, (7 + 4, 20))
+    kecamatan = master().parent(desa_a.code)
+    assert kecamatan is not None and master().parent(desa_b.code) == kecamatan
+    body = api.get("/v1/indicators/weighing_coverage", params={"region": kecamatan.code, "period": "2025-03"}).json()
+    _assert_counts(body, (7 + 4 + 5, 20 + 9))
+    params = {"region": kecamatan.code, "period": "2025-03", "by": "desa"}
+    items = {i["region"]: i for i in api.get("/v1/indicators/weighing_coverage", params=params).json()["items"]}
+    _assert_counts(items[desa_a.code], (11, 20))
+    _assert_counts(items[desa_b.code], (5, 9))
+    series = api.get(
+        "/v1/indicators/weighing_coverage/series", params={"region": "53", "from": "2025-03", "to": "2025-04"}
+    ).json()
+    _assert_counts(series["items"][0], (16, 29))
+    _assert_counts(series["items"][1], (0, 9))
+
+
+def test_a_joined_indicator_reads_its_sums_like_a_stream_one(api: TestClient, store: Client) -> None:
+    desa = master().desa()[5]
+    rows = [
+        Sum("convergence_reach", APRIL, desa.digits, 0, 3, 8, 1, feed="convergence"),
+        Sum("convergence_reach", APRIL, desa.digits, 0, 6, 10, 2, feed="convergence"),
+    ]
+    for row in rows:
+        store.insert("satudata.indicator_value", [row.row()], column_names=COLUMNS)
+    body = api.get("/v1/indicators/convergence_reach", params={"region": desa.digits[:4], "period": "2025-04"}).json()
+    _assert_counts(body, (6, 10))

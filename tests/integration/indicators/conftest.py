@@ -28,7 +28,9 @@ from satudata.kafka import BulkProducer, ensure_topics, topic_partitions
 from satudata.settings import KafkaSettings, Settings
 from satudata.store import Writer
 from services.bootstrap import make_faust_app
-from services.indicators import register
+from services.indicators.agent import register_feed
+from services.indicators.bootstrap import methodology
+from services.indicators.stored import stored_sums
 from tests.integration.faust_runner import running
 from tests.integration.indicators.offsets import wait_until_committed
 
@@ -188,7 +190,16 @@ def running_counting(bootstrap: str, store: Client, folder: Path, run: str) -> I
     signal = FlushSignal(Writer(store))
     settings = Settings(kafka=KafkaSettings(bootstrap=bootstrap), var_dir=folder)
     app = make_faust_app(settings, f"indicators-test-{run}", datadir=folder / "faust")
-    register(app, writer=signal, secret=SECRET, batch_size=500, batch_seconds=0.2)
+    register_feed(
+        app,
+        "child_measurement",
+        writer=signal,
+        stored=stored_sums(store),
+        secret=SECRET,
+        methodology=methodology(settings),
+        batch_size=500,
+        batch_seconds=0.2,
+    )
     partitions = topic_partitions(bootstrap, [CLEAN_TOPIC])[CLEAN_TOPIC]
     with BulkProducer(bootstrap) as producer, running(app):
         yield Counting(bootstrap, store, signal, producer, run, partitions, random.Random(run))

@@ -39,6 +39,8 @@ def test_migrations_apply_from_nothing_and_then_never_again(store: Client) -> No
         "conflicts",
         "alerts",
         "quarantine_current",
+        "fact_record",
+        "convergence_target",
     }
 
 
@@ -52,6 +54,10 @@ def test_schema_follows_the_conventions(store: Client) -> None:
     assert not any("nik" in name for name in fact)
     value = _columns(store, "indicator_value")
     assert value["partition"] == "UInt16" and value["numerator"] == value["denominator"] == "Int64"
+    # two feeds write one indicator (weighing_coverage), each with partial sums of its own partitions
+    assert value["feed"] == "LowCardinality(String)"
+    record = _columns(store, "fact_record")
+    assert record["persons"] == "Array(String)" and not any("nik" in name for name in record)
     assert _columns(store, "quarantine")["rules"] == "Array(String)"
     engines = dict(store.query("SELECT name, engine FROM system.tables WHERE database = 'satudata'").result_rows)
     assert engines.pop("quarantine_current") == "View"  # the quarantine with its status derived

@@ -9,7 +9,8 @@ import orjson
 
 from satudata.events import make_event
 from services.indicators.changelog import ChangelogRecord
-from services.indicators.feeds import Message
+from services.indicators.counting import SumKey
+from services.indicators.decode import Message
 
 SECRET = "test-secret"
 NIK = "5301041501230001"
@@ -45,9 +46,21 @@ def clean_message(
         "posyandu_id": "P-1",
         "desa_code": desa,
     }
-    event = make_event("child_measurement", data, source=f"posyandu/{desa}-01", event_id=event_id)
+    return feed_message("child_measurement", data, event_id=event_id, source=f"posyandu/{desa}-01", time=time)
+
+
+def feed_message(
+    feed_name: str,
+    data: dict[str, Any],
+    *,
+    event_id: str,
+    source: str = "test/1",
+    time: str = "2025-03-10T02:00:00Z",
+) -> bytes:
+    """A clean-topic message of any feed, as the quality gateway writes it."""
+    event = make_event(feed_name, data, source=source, event_id=event_id)
     event["time"] = time
-    message = {"event": event, "reasons": [], "contract": "child_measurement/v1", "validated_at": time}
+    message = {"event": event, "reasons": [], "contract": f"{feed_name}/v1", "validated_at": time}
     return orjson.dumps(message)
 
 
@@ -99,6 +112,7 @@ class MemoryStore:
         self.pending: dict[str, list[dict[str, Any]]] = {}
         self.written: dict[str, list[dict[str, Any]]] = {}
         self.flushes = 0
+        self.stored_calls: list[tuple[str, set[int], tuple[str, str] | None]] = []
 
     def add(self, table: str, rows: Any, column_names: Sequence[str] | None = None) -> None:
         self.pending.setdefault(table, []).extend(rows.to_dicts())
@@ -113,3 +127,27 @@ class MemoryStore:
         done = {table: len(rows) for table, rows in self.pending.items()}
         self.pending = {}
         return done
+
+    def latest_sums(self) -> dict[tuple[str, SumKey], dict[str, Any]]:
+        """(feed, (partition, indicator, desa, period ISO)) → the written row of the highest version, as
+        ReplacingMergeTree(version) FINAL reads it (on a tie, the last inserted)."""
+        latest: dict[tuple[str, SumKey], dict[str, Any]] = {}
+        for row in self.written.get("indicator_value", []):
+            key = (row["partition"], row["indicator"], row["desa_code"], row["period"].isoformat())
+            if (row["feed"], key) not in latest or row["version"] >= latest[(row["feed"], key)]["version"]:
+                latest[(row["feed"], key)] = row
+        return latest
+
+    def stored(self, feed: str, partitions: set[int], periods: tuple[str, str] | None) -> set[SumKey]:
+        """What services.indicators.stored asks ClickHouse: the feed's keys of those partitions (and months)
+        whose latest row is not zero."""
+        self.stored_calls.append((feed, set(partitions), periods))
+        first, last = periods if periods is not None else ("", "9999")
+        return {
+            key
+            for (row_feed, key), row in self.latest_sums().items()
+            if row_feed == feed
+            and key[0] in partitions
+            and first <= key[3] <= last
+            and (row["numerator"], row["denominator"]) != (0, 0)
+        }

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -11,12 +12,15 @@ import pytest
 from satudata import indicators
 from satudata.events import feed
 from satudata.indicators import (
+    Methodology,
     child_measurement_contributions,
     denominator_column,
     numerator_column,
     period_start,
     subject_key,
 )
+from satudata.indicators import contributions as rule_contributions
+from services.indicators.feeds import rows_frame
 
 ANTHRO = (
     "stunting_prevalence",
@@ -71,7 +75,8 @@ def contributions(*rows: dict[str, Any]) -> list[dict[str, tuple[int, int]]]:
 
 
 def test_the_registry_and_the_rules_name_the_same_indicators() -> None:
-    assert indicators.of_feed("child_measurement") == ANTHRO
+    assert indicators.of_feed("child_measurement") == (*ANTHRO, "weighing_coverage", "no_weight_gain_rate")
+    assert indicators.of_feed("population") == ("weighing_coverage",)
     frame = child_measurement_contributions(pl.DataFrame([child()]))
     expected = {c for code in ANTHRO for c in (numerator_column(code), denominator_column(code))}
     assert set(frame.columns) == expected
@@ -210,3 +215,201 @@ def test_the_period_is_the_first_day_of_the_calendar_month() -> None:
     dates = pl.Series(["2025-03-01", "2025-03-31", "2024-02-29", "2024-12-31"]).str.to_date()
     got = pl.select(period_start(pl.lit(dates))).to_series().cast(pl.String).to_list()
     assert got == ["2025-03-01", "2025-03-01", "2024-02-01", "2024-12-01"]
+
+
+# The rules of every feed, through satudata.indicators.contributions on hand-made counted records.
+
+DESA = "5301042003"
+LINE = Methodology({2025: 300_000})
+
+
+def counted_frame(feed_name: str, *rows: tuple[str, str, dict[str, Any]]) -> pl.DataFrame:
+    """(subject, period ISO, values) rows as the frame a rule reads (partition 0, one desa)."""
+    return rows_frame(feed_name, [(0, subject, period, DESA, values) for subject, period, values in rows])
+
+
+def sums(
+    feed_name: str, *rows: tuple[str, str, dict[str, Any]], methodology: Methodology = LINE
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """(indicator, period ISO) → (numerator, denominator) of the rule over the rows."""
+    out = rule_contributions(feed_name, counted_frame(feed_name, *rows), methodology)
+    assert out.columns == list(indicators.LONG_COLUMNS)
+    summed = out.group_by("indicator", "period").agg(pl.col("numerator").sum(), pl.col("denominator").sum())
+    return {(code, period.isoformat()): (n, d) for code, period, n, d in summed.iter_rows()}
+
+
+def one(feed_name: str, methodology: Methodology = LINE, **values: Any) -> dict[str, tuple[int, int]]:
+    return {code: nd for (code, _), nd in sums(feed_name, ("s", "2025-03-01", values), methodology=methodology).items()}
+
+
+@pytest.mark.parametrize(
+    ("muac", "hb", "expected"),
+    [
+        (23.4, 10.9, {"pregnant_kek_prevalence": (1, 1), "pregnant_anaemia_prevalence": (1, 1)}),
+        (23.5, 11.0, {"pregnant_kek_prevalence": (0, 1), "pregnant_anaemia_prevalence": (0, 1)}),  # strict cut-offs
+        (None, 9.0, {"pregnant_anaemia_prevalence": (1, 1)}),  # no MUAC: in no KEK denominator
+        (20.0, None, {"pregnant_kek_prevalence": (1, 1)}),
+        (None, None, {}),
+    ],
+)
+def test_pregnancy_kek_and_anaemia(muac: float | None, hb: float | None, expected: dict) -> None:
+    assert one("pregnancy_check", muac_cm=muac, hb_g_dl=hb) == expected
+
+
+FAMILY_OK = {
+    "has_under_five": True,
+    "has_pregnant": False,
+    "safe_water": True,
+    "proper_latrine": True,
+    "mother_too_young": False,
+    "mother_too_old": False,
+    "births_too_close": False,
+    "too_many_children": False,
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "at_risk"),
+    [
+        ({}, 0),  # a target family without a risk factor
+        ({"safe_water": False}, 1),
+        ({"proper_latrine": False}, 1),
+        ({"mother_too_young": True}, 1),
+        ({"mother_too_old": True}, 1),
+        ({"births_too_close": True}, 1),
+        ({"too_many_children": True}, 1),
+        ({"has_under_five": False, "has_pregnant": True, "too_many_children": True}, 1),
+        ({"has_under_five": False, "safe_water": False, "mother_too_old": True}, 0),  # no target member
+        ({"safe_water": None, "proper_latrine": None}, 0),  # unknown is not a risk
+        ({"has_under_five": None, "has_pregnant": None, "safe_water": False}, 0),
+    ],
+)
+def test_family_at_risk_of_stunting(change: dict[str, Any], at_risk: int) -> None:
+    assert one("family_risk", **(FAMILY_OK | change)) == {"family_risk_rate": (at_risk, 1)}
+
+
+@pytest.mark.parametrize(
+    ("hb", "muac", "age", "at_risk"),
+    [
+        (12.0, 23.5, 19, 0),  # every cut-off is strict: 12 g/dL, 23.5 cm and 19 years are not at risk
+        (11.9, 30.0, 25, 1),
+        (14.0, 23.4, 25, 1),
+        (14.0, 30.0, 18, 1),
+        (None, None, 25, 0),  # a missing Hb or MUAC is not a risk
+        (None, None, 18, 1),
+    ],
+)
+def test_bride_at_risk(hb: float | None, muac: float | None, age: int, at_risk: int) -> None:
+    assert one("bride_screening", hb_g_dl=hb, muac_cm=muac, age_years=age) == {"bride_risk_rate": (at_risk, 1)}
+
+
+def test_extreme_poverty_counts_people_not_households() -> None:
+    got = sums(
+        "household_welfare",
+        ("kk1", "2025-03-01", {"members": 5, "per_capita_expenditure_rp": 299_999, "year": 2025}),
+        ("kk2", "2025-03-01", {"members": 3, "per_capita_expenditure_rp": 300_000, "year": 2025}),  # the line: not
+        ("kk3", "2025-03-01", {"members": 2, "per_capita_expenditure_rp": 100_000, "year": 2025}),
+    )
+    assert got == {("extreme_poverty_rate", "2025-03-01"): (5 + 2, 5 + 3 + 2)}
+
+
+@pytest.mark.parametrize(
+    ("year", "rp", "poor"),
+    [
+        (2022, 299_999, True),  # a listed year: its own line (300 000)
+        (2024, 399_999, True),
+        (2023, 350_000, False),  # equally near 2022 and 2024: the earlier year's line, 300 000
+        (2021, 299_999, True),  # before the first listed year: the first
+        (2020, 350_000, False),
+        (2026, 399_999, True),  # after the last: the last
+        (2027, 500_000, False),
+    ],
+)
+def test_a_year_not_listed_takes_the_nearest_line_and_on_a_tie_the_earlier(year: int, rp: int, poor: bool) -> None:
+    method = Methodology({2022: 300_000, 2024: 400_000})
+    values = {"members": 4, "per_capita_expenditure_rp": rp, "year": year}
+    assert one("household_welfare", method, **values) == {"extreme_poverty_rate": (4 * poor, 4)}
+
+
+def test_the_nearest_line_is_not_merely_the_one_below() -> None:
+    # 2023 is 3 years after 2020 and 1 before 2024: 2024's line (400 000) applies, so 350 000 is poor.
+    method = Methodology({2020: 100_000, 2024: 400_000})
+    values = {"members": 1, "per_capita_expenditure_rp": 350_000, "year": 2023}
+    assert one("household_welfare", method, **values) == {"extreme_poverty_rate": (1, 1)}
+
+
+def test_no_extreme_poverty_line_is_an_error_not_a_zero() -> None:
+    with pytest.raises(ValueError, match="no extreme-poverty line"):
+        one("household_welfare", Methodology(), members=1, per_capita_expenditure_rp=1, year=2025)
+
+
+@pytest.mark.parametrize(
+    ("water", "sanitation", "expected"),
+    [
+        ("safely_managed", "safely_managed", (1, 1)),
+        ("basic", "basic", (1, 1)),
+        ("limited", "limited", (0, 0)),
+        ("unimproved", "unimproved", (0, 0)),
+        ("surface_water", "open_defecation", (0, 0)),
+        (None, None, (0, 0)),
+    ],
+)
+def test_wash_classes(water: str | None, sanitation: str | None, expected: tuple[int, int]) -> None:
+    got = one("wash_access", water_source_class=water, sanitation_class=sanitation)
+    assert got == {"safe_water_rate": (expected[0], 1), "proper_sanitation_rate": (expected[1], 1)}
+
+
+def test_population_under_five_is_the_weighing_denominator_of_every_month_of_its_year() -> None:
+    got = sums(
+        "population",
+        ("d|2025|0-4|L", "2025-01-01", {"age_group": "0-4", "count": 40, "year": 2025}),
+        ("d|2025|0-4|P", "2025-01-01", {"age_group": "0-4", "count": 38, "year": 2025}),
+        ("d|2025|5-14|L", "2025-01-01", {"age_group": "5-14", "count": 99, "year": 2025}),  # not under five
+        ("d|2024|0-4|L", "2024-01-01", {"age_group": "0-4", "count": 7, "year": 2024}),
+    )
+    months_2025 = {("weighing_coverage", f"2025-{m:02d}-01"): (0, 78) for m in range(1, 13)}
+    months_2024 = {("weighing_coverage", f"2024-{m:02d}-01"): (0, 7) for m in range(1, 13)}
+    assert got == months_2025 | months_2024  # nothing in 2026-01 nor from the 5-14 group
+
+
+def measured(subject: str, period: str, weight: float | None, age_days: int = 400) -> tuple[str, str, dict]:
+    return (subject, period, {"age_days": age_days, "oedema": False, "weight_kg": weight})
+
+
+def test_weighing_coverage_counts_children_under_five_measured_in_the_month() -> None:
+    got = sums(
+        "child_measurement",
+        measured("a", "2025-03-01", 10.0, age_days=0),
+        measured("b", "2025-03-01", 10.0, age_days=1826),  # 59.99 months
+        measured("c", "2025-03-01", 10.0, age_days=1827),  # 60.03 months: not under five
+        measured("d", "2025-03-01", None),  # measured, weight missing: still measured
+    )
+    assert got[("weighing_coverage", "2025-03-01")] == (3, 0)
+
+
+def test_no_weight_gain_compares_consecutive_months_only() -> None:
+    got = sums(
+        "child_measurement",
+        measured("same", "2025-03-01", 10.0),
+        measured("same", "2025-04-01", 10.0),  # equal: did not gain
+        measured("gain", "2025-03-01", 10.0),
+        measured("gain", "2025-04-01", 10.1),
+        measured("loss", "2025-03-01", 10.0),
+        measured("loss", "2025-04-01", 9.9),
+        measured("gap", "2025-02-01", 10.0),
+        measured("gap", "2025-04-01", 9.0),  # February to April: not consecutive, in no denominator
+        measured("no-weight", "2025-03-01", None),
+        measured("no-weight", "2025-04-01", 9.0),
+        measured("year", "2024-12-01", 10.0),
+        measured("year", "2025-01-01", 10.0),  # December to January is consecutive
+        measured("old", "2025-03-01", 12.0, age_days=1800),
+        measured("old", "2025-04-01", 11.0, age_days=1831),  # 60 months in April: left out
+    )
+    gain = {period: nd for (code, period), nd in got.items() if code == "no_weight_gain_rate"}
+    assert gain == {"2025-04-01": (2, 3), "2025-01-01": (1, 1)}
+
+
+def test_contributions_carry_partition_desa_and_period() -> None:
+    frame = counted_frame("pregnancy_check", ("m", "2025-03-01", {"muac_cm": 20.0}))
+    out = rule_contributions("pregnancy_check", frame, LINE)
+    assert out.rows() == [(0, "pregnant_kek_prevalence", date(2025, 3, 1), DESA, 1, 1)]
