@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import orjson
+from fastapi import Request
 
 from satudata.problems import ProblemError
 from services.api import problems
+
+Row = TypeVar("Row")
 
 
 def encode(values: list[Any]) -> str:
@@ -37,3 +41,16 @@ def decode(text: str, shape: tuple[type, ...]) -> list[Any]:
             )
         )
     return values
+
+
+def take(rows: Sequence[Row], limit: int, key: Callable[[Row], list[Any]]) -> tuple[list[Row], str | None]:
+    """A page from rows read with `LIMIT limit + 1` (one row more than asked says whether another page exists
+    without counting the table): its first `limit` rows, and the cursor of the next page, the `key` of the last
+    row kept, or None on the last page."""
+    page = list(rows[:limit])
+    return page, encode(key(page[-1])) if len(rows) > limit else None
+
+
+def next_url(request: Request, cursor: str | None) -> str | None:
+    """The request's own URL with the next page's cursor, or None on the last page."""
+    return str(request.url.include_query_params(cursor=cursor)) if cursor else None

@@ -53,15 +53,13 @@ def page(
         after_desa, after_child = cursors.decode(cursor, _CURSOR_SHAPE)
         where.append("(desa_code, child_hash) > ({c_desa:String}, {c_child:String})")
         params |= {"c_desa": after_desa, "c_child": after_child}
-    # One row more than asked says whether another page exists without counting the table.
     sql = (
         f"SELECT {_COLUMNS} FROM ({inner}) WHERE {' AND '.join(where)} "
         f"ORDER BY desa_code, child_hash LIMIT {int(limit) + 1}"
     )
-    rows = client.query(sql, parameters=params).result_rows
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = cursors.encode([str(rows[-1][0]), str(rows[-1][1])]) if more else None
+    rows, next_cursor = cursors.take(
+        client.query(sql, parameters=params).result_rows, limit, lambda row: [str(row[0]), str(row[1])]
+    )
     return [_child(row, master) for row in rows], next_cursor
 
 

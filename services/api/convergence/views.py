@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from satudata.problems import ProblemError
+from services.api import cursor as cursors
 from services.api import problems
 from services.api.convergence import service
 from services.api.convergence.models import EXAMPLE_PAGE, NotReachedPage
@@ -79,5 +80,5 @@ def not_reached(
         items=items,
         limit=limit,
         next_cursor=next_cursor,
-        next=str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None,
+        next=cursors.next_url(request, next_cursor),
     )

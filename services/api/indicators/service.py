@@ -1,24 +1,30 @@
-"""Indicator queries for the `stream` and `joined` methods: partial sums from `indicator_value`, added over feeds,
-partitions and up the region hierarchy.
+"""Indicator answers, and the queries for the `stream` and `joined` methods: partial sums from `indicator_value`,
+added over feeds, partitions and up the region hierarchy.
 
 A region's value is sum(numerators) / sum(denominators) over every desa under it: a ratio is never averaged.
 Rows are read with FINAL so that only the latest version of each (feed, partition) partial sum counts; no query
 groups by feed or partition, so an indicator that two feeds write (weighing_coverage: child_measurement the
-numerator, population the denominator) adds both. validity_rate (`quality`) is answered by `validity.py`.
+numerator, population the denominator) adds both. validity_rate (`quality`) is answered by `validity.py`, which
+differs only in the SQL: both shape their answers with the `*_answer` functions here, from the counts as
+`(numerator, denominator)` per key (region digits, group key or month), a key not counted standing for (0, 0).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Final
+from typing import Any, Final, Literal
 
 from clickhouse_connect.driver import Client
 
 from satudata.indicators import Indicator
 from satudata.regions import Level, Region, RegionMaster
+from services.api import redact
 from services.api.indicators import periods
 from services.api.indicators.models import (
+    GroupCount,
     IndicatorBreakdown,
+    IndicatorGroupBreakdown,
     IndicatorSeries,
     IndicatorValue,
     PeriodCount,
@@ -33,10 +39,107 @@ _COLUMN: Final[dict[Level, str]] = {
     "kecamatan": "kecamatan_code",
     "desa_kelurahan": "desa_code",
 }
+Counts = tuple[int, int]
+Group = Literal["feed", "source"]
+_NOTHING: Final[Counts] = (0, 0)
 
 
 def ratio(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
+
+
+# --- answers, from counts -------------------------------------------------------------------------------------
+
+
+def counted_rows(client: Client, sql: str, params: dict[str, Any]) -> dict[Any, Counts]:
+    """The counts of a query whose rows are (key, numerator, denominator)."""
+    return {key: (int(n), int(d)) for key, n, d in client.query(sql, parameters=params).result_rows}
+
+
+def counted_row(client: Client, sql: str, params: dict[str, Any]) -> Counts:
+    """The counts of a query whose one row is (numerator, denominator)."""
+    numerator, denominator = client.query(sql, parameters=params).result_rows[0]
+    return int(numerator), int(denominator)
+
+
+def _numbers(counts: Counts) -> dict[str, Any]:
+    numerator, denominator = counts
+    return {"numerator": numerator, "denominator": denominator, "value": ratio(numerator, denominator)}
+
+
+def _about(indicator: Indicator, region: Region) -> dict[str, Any]:
+    return {"indicator": indicator.code, "region": region.code, "region_name": region.name, "level": region.level}
+
+
+def value_answer(*, indicator: Indicator, region: Region, period: date, counts: Counts) -> IndicatorValue:
+    return IndicatorValue(**_about(indicator, region), period=periods.format_period(period), **_numbers(counts))
+
+
+def breakdown_answer(
+    *,
+    master: RegionMaster,
+    indicator: Indicator,
+    region: Region,
+    period: date,
+    by: Level,
+    counted: Mapping[str, Counts],
+) -> IndicatorBreakdown:
+    """Every region of level `by` under `region`, in code order, zero-filled where nothing was counted; `counted`
+    is keyed by region digits."""
+    items = [
+        RegionCount(
+            region=child.code,
+            region_name=child.name,
+            level=child.level,
+            **_numbers(counted.get(child.digits, _NOTHING)),
+        )
+        for child in regions_under(master, region, by)
+    ]
+    return IndicatorBreakdown(**_about(indicator, region), period=periods.format_period(period), by=by, items=items)
+
+
+def group_answer(
+    *,
+    indicator: Indicator,
+    region: Region,
+    period: date,
+    by: Group,
+    counted: Mapping[str, Counts],
+    keys: Iterable[str],
+) -> IndicatorGroupBreakdown:
+    """One item per key, in the order given, zero-filled where nothing was counted; keys come from agencies and
+    are scrubbed."""
+    items = [GroupCount(key=redact.scrub_text(key), **_numbers(counted.get(key, _NOTHING))) for key in keys]
+    return IndicatorGroupBreakdown(
+        **_about(indicator, region), period=periods.format_period(period), by=by, items=items
+    )
+
+
+def series_answer(
+    *, indicator: Indicator, region: Region, first: date, last: date, counted: Mapping[date, Counts]
+) -> IndicatorSeries:
+    """One item per month from first to last, zero-filled months included; `counted` is keyed by month."""
+    items = [
+        PeriodCount(period=periods.format_period(month), **_numbers(counted.get(month, _NOTHING)))
+        for month in periods.months_between(first, last)
+    ]
+    return IndicatorSeries.model_validate(
+        _about(indicator, region)
+        | {"from": periods.format_period(first), "to": periods.format_period(last), "items": items}
+    )
+
+
+def regions_under(master: RegionMaster, region: Region, level: Level) -> list[Region]:
+    """The regions of `level` inside `region`, in code order (the master keeps them sorted)."""
+    every = {
+        "kabupaten_kota": master.kabupaten,
+        "kecamatan": master.kecamatan,
+        "desa_kelurahan": master.desa,
+    }[level]()
+    return [r for r in every if r.digits.startswith(region.digits)]
+
+
+# --- indicator_value (methods stream and joined) --------------------------------------------------------------
 
 
 def _where(region: Region) -> str:
@@ -52,17 +155,8 @@ def get(*, client: Client, indicator: Indicator, region: Region, period: date) -
         f"WHERE {_where(region)} AND period = {{period:Date}}"
     )
     params = {"indicator": indicator.code, "region": region.digits, "period": period}
-    numerator, denominator = (int(v) for v in client.query(sql, parameters=params).result_rows[0])
-    return IndicatorValue(
-        indicator=indicator.code,
-        region=region.code,
-        region_name=region.name,
-        level=region.level,
-        period=periods.format_period(period),
-        numerator=numerator,
-        denominator=denominator,
-        value=ratio(numerator, denominator),
-    )
+    counts = counted_row(client, sql, params)
+    return value_answer(indicator=indicator, region=region, period=period, counts=counts)
 
 
 def breakdown(
@@ -80,29 +174,8 @@ def breakdown(
         f"WHERE {_where(region)} AND period = {{period:Date}} GROUP BY code"
     )
     params = {"indicator": indicator.code, "region": region.digits, "period": period}
-    counted = {code: (int(n), int(d)) for code, n, d in client.query(sql, parameters=params).result_rows}
-    items = []
-    for child in regions_under(master, region, by):
-        numerator, denominator = counted.get(child.digits, (0, 0))
-        items.append(
-            RegionCount(
-                region=child.code,
-                region_name=child.name,
-                level=child.level,
-                numerator=numerator,
-                denominator=denominator,
-                value=ratio(numerator, denominator),
-            )
-        )
-    return IndicatorBreakdown(
-        indicator=indicator.code,
-        region=region.code,
-        region_name=region.name,
-        level=region.level,
-        period=periods.format_period(period),
-        by=by,
-        items=items,
-    )
+    counted = counted_rows(client, sql, params)
+    return breakdown_answer(master=master, indicator=indicator, region=region, period=period, by=by, counted=counted)
 
 
 def series(*, client: Client, indicator: Indicator, region: Region, first: date, last: date) -> IndicatorSeries:
@@ -112,36 +185,5 @@ def series(*, client: Client, indicator: Indicator, region: Region, first: date,
         f"WHERE {_where(region)} AND period >= {{first:Date}} AND period <= {{last:Date}} GROUP BY period"
     )
     params = {"indicator": indicator.code, "region": region.digits, "first": first, "last": last}
-    counted = {p: (int(n), int(d)) for p, n, d in client.query(sql, parameters=params).result_rows}
-    items = []
-    for month in periods.months_between(first, last):
-        numerator, denominator = counted.get(month, (0, 0))
-        items.append(
-            PeriodCount(
-                period=periods.format_period(month),
-                numerator=numerator,
-                denominator=denominator,
-                value=ratio(numerator, denominator),
-            )
-        )
-    return IndicatorSeries.model_validate(
-        {
-            "indicator": indicator.code,
-            "region": region.code,
-            "region_name": region.name,
-            "level": region.level,
-            "from": periods.format_period(first),
-            "to": periods.format_period(last),
-            "items": items,
-        }
-    )
-
-
-def regions_under(master: RegionMaster, region: Region, level: Level) -> list[Region]:
-    """The regions of `level` inside `region`, in code order (the master keeps them sorted)."""
-    every = {
-        "kabupaten_kota": master.kabupaten,
-        "kecamatan": master.kecamatan,
-        "desa_kelurahan": master.desa,
-    }[level]()
-    return [r for r in every if r.digits.startswith(region.digits)]
+    counted = counted_rows(client, sql, params)
+    return series_answer(indicator=indicator, region=region, first=first, last=last, counted=counted)

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from clickhouse_connect.driver import Client
 
@@ -21,23 +21,27 @@ from satudata.events import FEEDS
 from satudata.indicators import Indicator
 from satudata.problems import ProblemError
 from satudata.regions import Level, Region, RegionMaster
-from services.api import problems, redact
+from services.api import problems
 from services.api.indicators import periods
 from services.api.indicators.models import (
-    GroupCount,
     IndicatorBreakdown,
     IndicatorGroupBreakdown,
     IndicatorSeries,
     IndicatorValue,
-    PeriodCount,
-    RegionCount,
 )
-from services.api.indicators.service import ratio, regions_under
+from services.api.indicators.service import (
+    Group,
+    breakdown_answer,
+    counted_row,
+    counted_rows,
+    group_answer,
+    series_answer,
+    value_answer,
+)
 
 TABLE: Final = "satudata.record_outcome"
 _COUNTS: Final = "countIf(outcome = 'clean'), count()"
 _LEVELS: Final[tuple[Level, ...]] = ("provinsi", "kabupaten_kota")
-Group = Literal["feed", "source"]
 _GROUP_COLUMN: Final[dict[Group, str]] = {"feed": "toString(feed)", "source": "source"}
 
 
@@ -71,17 +75,8 @@ def get(*, client: Client, indicator: Indicator, region: Region, period: date) -
     check_level(indicator, region.level)
     clause, params = _month(region, period)
     sql = f"SELECT {_COUNTS} FROM {TABLE} FINAL WHERE {clause}"
-    numerator, denominator = (int(v) for v in client.query(sql, parameters=params).result_rows[0])
-    return IndicatorValue(
-        indicator=indicator.code,
-        region=region.code,
-        region_name=region.name,
-        level=region.level,
-        period=periods.format_period(period),
-        numerator=numerator,
-        denominator=denominator,
-        value=ratio(numerator, denominator),
-    )
+    counts = counted_row(client, sql, params)
+    return value_answer(indicator=indicator, region=region, period=period, counts=counts)
 
 
 def breakdown(
@@ -92,29 +87,8 @@ def breakdown(
     check_level(indicator, by)
     clause, params = _month(region, period)
     sql = f"SELECT kabupaten_code, {_COUNTS} FROM {TABLE} FINAL WHERE {clause} GROUP BY kabupaten_code"
-    counted = {str(code): (int(n), int(d)) for code, n, d in client.query(sql, parameters=params).result_rows}
-    items = []
-    for child in regions_under(master, region, by):
-        numerator, denominator = counted.get(child.digits, (0, 0))
-        items.append(
-            RegionCount(
-                region=child.code,
-                region_name=child.name,
-                level=child.level,
-                numerator=numerator,
-                denominator=denominator,
-                value=ratio(numerator, denominator),
-            )
-        )
-    return IndicatorBreakdown(
-        indicator=indicator.code,
-        region=region.code,
-        region_name=region.name,
-        level=region.level,
-        period=periods.format_period(period),
-        by=by,
-        items=items,
-    )
+    counted = counted_rows(client, sql, params)
+    return breakdown_answer(master=master, indicator=indicator, region=region, period=period, by=by, counted=counted)
 
 
 def by_group(
@@ -123,28 +97,9 @@ def by_group(
     check_level(indicator, region.level)
     clause, params = _month(region, period)
     sql = f"SELECT {_GROUP_COLUMN[by]} AS k, {_COUNTS} FROM {TABLE} FINAL WHERE {clause} GROUP BY k"
-    counted = {str(k): (int(n), int(d)) for k, n, d in client.query(sql, parameters=params).result_rows}
+    counted = counted_rows(client, sql, params)
     keys = sorted(set(counted) | (set(FEEDS) if by == "feed" else set()))
-    items = []
-    for key in keys:
-        numerator, denominator = counted.get(key, (0, 0))
-        items.append(
-            GroupCount(
-                key=redact.scrub_text(key),
-                numerator=numerator,
-                denominator=denominator,
-                value=ratio(numerator, denominator),
-            )
-        )
-    return IndicatorGroupBreakdown(
-        indicator=indicator.code,
-        region=region.code,
-        region_name=region.name,
-        level=region.level,
-        period=periods.format_period(period),
-        by=by,
-        items=items,
-    )
+    return group_answer(indicator=indicator, region=region, period=period, by=by, counted=counted, keys=keys)
 
 
 def series(*, client: Client, indicator: Indicator, region: Region, first: date, last: date) -> IndicatorSeries:
@@ -156,26 +111,5 @@ def series(*, client: Client, indicator: Indicator, region: Region, first: date,
         "AND event_date >= {first:Date} AND event_date < {after:Date} GROUP BY p"
     )
     params |= {"first": first, "after": periods.shift(last, 1)}
-    counted = {p: (int(n), int(d)) for p, n, d in client.query(sql, parameters=params).result_rows}
-    items = []
-    for month in periods.months_between(first, last):
-        numerator, denominator = counted.get(month, (0, 0))
-        items.append(
-            PeriodCount(
-                period=periods.format_period(month),
-                numerator=numerator,
-                denominator=denominator,
-                value=ratio(numerator, denominator),
-            )
-        )
-    return IndicatorSeries.model_validate(
-        {
-            "indicator": indicator.code,
-            "region": region.code,
-            "region_name": region.name,
-            "level": region.level,
-            "from": periods.format_period(first),
-            "to": periods.format_period(last),
-            "items": items,
-        }
-    )
+    counted = counted_rows(client, sql, params)
+    return series_answer(indicator=indicator, region=region, first=first, last=last, counted=counted)

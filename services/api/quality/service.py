@@ -49,10 +49,7 @@ def _keyset(
     result = client.query(sql, parameters=params)
     names = [name.removeprefix("toString(").removesuffix(")") for name in result.column_names]
     rows = [dict(zip(names, row, strict=True)) for row in result.result_rows]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = cursors.encode([int(rows[-1]["at_ms"]), rows[-1][id_column]]) if more else None
-    return rows, next_cursor
+    return cursors.take(rows, limit, lambda row: [int(row["at_ms"]), row[id_column]])
 
 
 def _answer(row: dict[str, Any], master: RegionMaster, *, times: tuple[str, ...]) -> dict[str, Any]:

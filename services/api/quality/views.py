@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from services.api import cursor as cursors
 from services.api import problems
 from services.api.deps import ClientDep, FeedQueryDep, MasterDep
 from services.api.quality import scorecard as scorecards
@@ -21,10 +22,6 @@ Cursor = Annotated[
     str | None, Query(max_length=2000, description="next_cursor halaman sebelumnya / The previous page's next_cursor")
 ]
 Source = Annotated[str | None, Query(max_length=200, description="CloudEvent source")]
-
-
-def _next(request: Request, cursor: str | None) -> str | None:
-    return str(request.url.include_query_params(cursor=cursor)) if cursor else None
 
 
 _SCORE_EXAMPLE = {
@@ -148,7 +145,7 @@ def quality_alerts(
         limit=limit,
         cursor=cursor,
     )
-    return AlertList(items=items, limit=limit, next_cursor=next_cursor, next=_next(request, next_cursor))
+    return AlertList(items=items, limit=limit, next_cursor=next_cursor, next=cursors.next_url(request, next_cursor))
 
 
 @router.get(
@@ -205,4 +202,4 @@ def quality_conflicts(
     items, next_cursor = service.conflicts(
         client=client, master=master, source=source, window=window, limit=limit, cursor=cursor
     )
-    return ConflictList(items=items, limit=limit, next_cursor=next_cursor, next=_next(request, next_cursor))
+    return ConflictList(items=items, limit=limit, next_cursor=next_cursor, next=cursors.next_url(request, next_cursor))

@@ -68,17 +68,14 @@ def page(
         at_ms, after_feed, after_hash = cursors.decode(cursor, _CURSOR_SHAPE)
         where.append("(at_ms, toString(feed), h) < ({c_at:Int64}, {c_feed:String}, {c_h:UInt64})")
         params |= {"c_at": at_ms, "c_feed": after_feed, "c_h": after_hash}
-    # One row more than asked says whether another page exists without counting the table.
     sql = (
         f"SELECT {_COLUMNS} FROM {TABLE} WHERE {' AND '.join(where)} "
         f"ORDER BY at_ms DESC, toString(feed) DESC, h DESC LIMIT {int(limit) + 1}"
     )
-    rows = client.query(sql, parameters=params).result_rows
-    more = len(rows) > limit
-    rows = rows[:limit]
-    items = [_record(row, master) for row in rows]
-    next_cursor = cursors.encode([int(rows[-1][8]), rows[-1][1], int(rows[-1][13])]) if more else None
-    return items, next_cursor
+    rows, next_cursor = cursors.take(
+        client.query(sql, parameters=params).result_rows, limit, lambda row: [int(row[8]), row[1], int(row[13])]
+    )
+    return [_record(row, master) for row in rows], next_cursor
 
 
 def _record(row: tuple[Any, ...], master: RegionMaster) -> QuarantinedRecord:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from satudata.problems import ProblemError
+from services.api import cursor as cursors
 from services.api import problems
 from services.api.deps import ClientDep, FeedQueryDep, MasterDep, resolve_feed
 from services.api.ports import Publisher
@@ -99,8 +100,9 @@ def list_quarantine(
         limit=limit,
         cursor=cursor,
     )
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
-    return QuarantinePage(items=items, limit=limit, next_cursor=next_cursor, next=next_url)
+    return QuarantinePage(
+        items=items, limit=limit, next_cursor=next_cursor, next=cursors.next_url(request, next_cursor)
+    )
 
 
 @router.post(
