@@ -8,6 +8,7 @@ from pathlib import Path
 import faust
 
 from satudata.settings import Settings
+from services import faust_offsets
 
 
 def make_faust_app(settings: Settings, app_id: str, *, datadir: Path | None = None) -> faust.App:
@@ -16,6 +17,7 @@ def make_faust_app(settings: Settings, app_id: str, *, datadir: Path | None = No
     Raw bytes in and out (we decode whole batches ourselves), tables in memory and recovered from their
     Kafka changelogs at start, no Faust web server (the API is ours), every produce acknowledged by all replicas.
     """
+    faust_offsets.apply()
     datadir = datadir or settings.var_dir / "faust" / app_id
     datadir.parent.mkdir(parents=True, exist_ok=True)  # Faust makes only the last level itself
     return faust.App(

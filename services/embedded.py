@@ -89,7 +89,7 @@ async def _serve(
         if "indicators" in services:
             from services.indicators.bootstrap import register_indicators
 
-            register_indicators(faust_app, settings, client=client)
+            register_indicators(faust_app, settings, clients=lambda: connect(settings.store_url))
 
     servers: list[_EmbeddedServer] = []
     endpoints = Endpoints(bootstrap=settings.kafka.bootstrap)

@@ -1,5 +1,5 @@
-"""`satudata selftest`: start the embedded stack in a temporary folder, publish a synthetic month of child
-measurements with known truth through the ingest HTTP API, and compare what the API then says with the truth.
+"""`satudata selftest`: start the embedded stack in a temporary folder, publish a synthetic month of every
+feed with known truth through the ingest HTTP API, and compare what the API then says with the truth.
 
 What an operator runs after installing: it exercises the real broker, the real contract, the real counting and the
 real ClickHouse, and says PASS only if every number agrees.
@@ -26,10 +26,11 @@ import orjson
 
 from satudata import events
 from satudata.indicators import of_feed
-from satudata.synth import SynthBatch, generate
+from satudata.synth import SynthBatch, generate_all
+from satudata.synth.truth import RULES as TRUTH_RULES
 
-FEED = "child_measurement"
-INDICATORS = of_feed(FEED)
+#: What the synthetic truth states independently: every stream indicator with a rule in satudata/synth/truth.py.
+INDICATORS = tuple(code for feed in TRUTH_RULES for code in of_feed(feed))
 POST_CHUNK = 500
 
 
@@ -64,17 +65,17 @@ class Report:
 
 
 def topic_sizes(bootstrap: str) -> tuple[int, int, int]:
-    """Messages on the feed's raw, clean and quarantine topics (end minus beginning offsets)."""
+    """Messages on every feed's raw, clean and quarantine topics (end minus beginning offsets)."""
     from kafka import KafkaConsumer, TopicPartition
 
-    feed = events.feed(FEED)
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
     try:
-        sizes = []
-        for topic in (feed.raw_topic, feed.clean_topic, feed.quarantine_topic):
-            parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-            ends, starts = consumer.end_offsets(parts), consumer.beginning_offsets(parts)
-            sizes.append(sum(ends[p] - starts[p] for p in parts))
+        sizes = [0, 0, 0]
+        for feed in events.FEEDS.values():
+            for i, topic in enumerate((feed.raw_topic, feed.clean_topic, feed.quarantine_topic)):
+                parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+                ends, starts = consumer.end_offsets(parts), consumer.beginning_offsets(parts)
+                sizes[i] += sum(ends[p] - starts[p] for p in parts)
         return sizes[0], sizes[1], sizes[2]
     finally:
         consumer.close()
@@ -219,7 +220,7 @@ def observed(api: str, month: str) -> dict[tuple[str, str], tuple[int, int]]:
 
 def run_selftest(
     *,
-    count: int = 3000,
+    count: int = 1500,
     seed: int = 53,
     month: str | None = None,
     timeout_s: float = 180.0,
@@ -227,8 +228,7 @@ def run_selftest(
     on_progress: Callable[[str], None] = lambda _: None,
 ) -> Report:
     month = month or previous_month(date.today())
-    batch = generate(
-        FEED,
+    batch = generate_all(
         month=month,
         count=count,
         seed=seed,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import faust
@@ -34,11 +35,13 @@ def methodology(settings: Settings) -> Methodology:
     return Methodology(extreme_poverty_line_rp=dict(settings.extreme_poverty_line_rp))
 
 
-def register_indicators(app: faust.App, settings: Settings, *, client: Client) -> Indicators:
-    """One agent per feed (each with a ClickHouse writer of its own, so one feed's flush never carries
-    another's rows) and the convergence job on the leader."""
+def register_indicators(app: faust.App, settings: Settings, *, clients: Callable[[], Client]) -> Indicators:
+    """One agent per feed and the convergence job on the leader. Each agent writes through a ClickHouse client
+    of its own (`clients()` makes one), and the reads have one too: a client's session serves one statement at a
+    time, and the agents flush from worker threads at once."""
     method = methodology(settings)
-    joined = Convergence(client, Writer(client), method)
+    reader = clients()
+    joined = Convergence(reader, Writer(clients()), method)
 
     def on_rebuild(request: RebuildRequest) -> None:
         joined.request(request.first, request.last)
@@ -47,8 +50,8 @@ def register_indicators(app: faust.App, settings: Settings, *, client: Client) -
         feed: register_feed(
             app,
             feed,
-            writer=Writer(client),
-            stored=stored_sums(client),
+            writer=Writer(clients()),
+            stored=stored_sums(reader),
             secret=settings.hmac_secret,
             methodology=method,
             batch_size=settings.indicators.batch_size,

@@ -56,11 +56,16 @@ class Convergence:
         now = now or datetime.now(UTC)
         with self._lock:
             months, self._requested = set(self._requested), set()
-        months |= self.changed_months(self._since)
+        try:
+            months |= self.changed_months(self._since)
+            months = {m for m in months if m <= now.date()}
+            if months:
+                self.write(sorted(months), now)
+        except Exception:
+            with self._lock:  # the next run takes them again, with whatever changed meanwhile
+                self._requested |= months
+            raise
         self._since = now - OVERLAP
-        months = {m for m in months if m <= now.date()}
-        if months:
-            self.write(sorted(months), now)
         return sorted(months)
 
     def changed_months(self, since: datetime | None) -> set[date]:

@@ -14,7 +14,7 @@ subprocess. Any later in-process user of chDB in the same pytest run (the indica
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -50,6 +50,21 @@ def clickhouse(chdb_url: str) -> Iterator[Client]:
     migrate(client)
     yield client
     client.close()
+
+
+@pytest.fixture
+def chdb_clients(chdb_url: str) -> Iterator[Callable[[], Client]]:
+    """Makes clients on the session's folder (chDB allows many on one folder), as a service that wants one per
+    writer gets them; all closed when the test ends."""
+    made: list[Client] = []
+
+    def make() -> Client:
+        made.append(connect(chdb_url))
+        return made[-1]
+
+    yield make
+    for client in made:
+        client.close()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -79,7 +79,9 @@ def _observed(client: Client, month: date) -> dict[str, tuple[int, int]]:
 
 
 @pytest.fixture
-def service(indicators_bootstrap: str, store: Client, tmp_path: Path) -> Iterator[tuple[Indicators, int]]:
+def service(
+    indicators_bootstrap: str, store: Client, chdb_clients: Callable[[], Client], tmp_path: Path
+) -> Iterator[tuple[Indicators, int]]:
     year = random.Random().randint(1990, 2015)
     settings = Settings(
         kafka=KafkaSettings(bootstrap=indicators_bootstrap),
@@ -89,7 +91,7 @@ def service(indicators_bootstrap: str, store: Client, tmp_path: Path) -> Iterato
         indicators=IndicatorsSettings(batch_size=500, batch_seconds=0.2, convergence_interval_s=1.0),
     )
     app = make_faust_app(settings, f"indicators-rebuild-{uuid.uuid4().hex[:8]}", datadir=tmp_path / "faust")
-    indicators = register_indicators(app, settings, client=store)
+    indicators = register_indicators(app, settings, clients=chdb_clients)
     with running(app):
         yield indicators, year
 

@@ -12,6 +12,14 @@ from services.indicators.changelog import ChangelogRecord
 from services.indicators.counting import SumKey
 from services.indicators.decode import Message
 
+# The five WHO prevalences, named here rather than taken from the registry the tests check.
+ANTHRO = (
+    "stunting_prevalence",
+    "severe_stunting_prevalence",
+    "wasting_prevalence",
+    "underweight_prevalence",
+    "overweight_prevalence",
+)
 SECRET = "test-secret"
 NIK = "5301041501230001"
 DESA = "5301042003"  # a real desa of Kupang, kecamatan 530104

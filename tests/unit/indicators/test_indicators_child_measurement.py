@@ -17,19 +17,12 @@ from services.indicators.agent import records
 from services.indicators.counting import Row, State, Sums, apply
 from services.indicators.decode import decode
 from services.indicators.feeds import SUM_COLUMNS, sum_rows
-from tests.unit.indicators.builders import DESA, NIK, SECRET, clean_message, messages
+from tests.unit.indicators.builders import ANTHRO, DESA, NIK, SECRET, clean_message, messages
 
 NOW = datetime(2025, 3, 11, 0, 0, tzinfo=UTC)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FEED = "child_measurement"
 CHILD = events.feed(FEED)
-ANTHRO = (
-    "stunting_prevalence",
-    "severe_stunting_prevalence",
-    "wasting_prevalence",
-    "underweight_prevalence",
-    "overweight_prevalence",
-)
 
 
 VERSION = 7  # the write time a batch is counted with (agent: µs); every sum it moves carries it

@@ -18,6 +18,7 @@ from services.indicators.changelog import ChangelogRecord
 from services.indicators.counting import Counted, Subject, SumKey, Sums
 from services.indicators.decode import Message
 from tests.unit.indicators.builders import (
+    ANTHRO,
     DESA,
     SECRET,
     MemoryChangelog,
@@ -98,15 +99,6 @@ def test_codecs_round_trip() -> None:
         4, {"2025-03-01": Counted(("2025-03-10", 123, "e1"), DESA, {"weight_kg": 9.5, "oedema": False, "zlen": None})}
     )
     assert tables.decode_subject(tables.encode_subject(subject)) == subject
-
-
-ANTHRO = (
-    "stunting_prevalence",
-    "severe_stunting_prevalence",
-    "wasting_prevalence",
-    "underweight_prevalence",
-    "overweight_prevalence",
-)
 
 
 def test_a_batch_is_written_to_the_store_then_to_the_table_with_its_partition(memory_store: MemoryStore) -> None:

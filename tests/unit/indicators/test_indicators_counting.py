@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from satudata.indicators import Methodology, contributions
+from satudata.indicators.rules import empty as rules_empty
 from services.indicators import feeds
 from services.indicators.counting import (
     Changes,
@@ -33,14 +34,7 @@ MARCH, APRIL = "2025-03-01", "2025-04-01"
 DESA_A, DESA_B = "5301042003", "5301042004"
 STUNTED = {"stunted": True}
 NOT_STUNTED = {"stunted": False}
-_SCHEMA = {
-    "partition": pl.Int64,
-    "indicator": pl.String,
-    "period": pl.Date,
-    "desa_code": pl.String,
-    "numerator": pl.Int64,
-    "denominator": pl.Int64,
-}
+_SCHEMA = dict(rules_empty().schema)  # the long contributions' columns
 
 
 def flags(rows: Sequence[Row]) -> pl.DataFrame:

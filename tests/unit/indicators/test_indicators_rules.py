@@ -21,14 +21,8 @@ from satudata.indicators import (
 )
 from satudata.indicators import contributions as rule_contributions
 from services.indicators.feeds import rows_frame
+from tests.unit.indicators.builders import ANTHRO
 
-ANTHRO = (
-    "stunting_prevalence",
-    "severe_stunting_prevalence",
-    "wasting_prevalence",
-    "underweight_prevalence",
-    "overweight_prevalence",
-)
 # A one-year-old: well under 60 months.
 AGE = 365
 
