@@ -42,6 +42,9 @@ class Writer:
         self._pending: dict[_Key, list[tuple[Any, ...]]] = {}
         # add() may run on the event loop while flush() runs in a worker thread.
         self._lock = threading.Lock()
+        # One flush at a time: a flush that finds its rows taken by another one still inserting must wait for that
+        # insert, or its caller would acknowledge rows not yet written (seen: a SIGKILL then lost them).
+        self._flushing = threading.Lock()
 
     @property
     def pending_rows(self) -> int:
@@ -61,8 +64,13 @@ class Writer:
         """Insert what is pending; return rows inserted per table.
 
         If an insert fails, its rows and those not reached yet stay pending for the next flush, ahead of rows
-        added meanwhile, and the error propagates: the caller must not commit what was not written.
+        added meanwhile, and the error propagates: the caller must not commit what was not written. When it returns,
+        every row added before the call is written, whichever flush wrote it.
         """
+        with self._flushing:
+            return self._flush()
+
+    def _flush(self) -> dict[str, int]:
         with self._lock:
             batch, self._pending = self._pending, {}
         inserted: dict[str, int] = {}

@@ -3,7 +3,11 @@ that could not be written stay pending."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from datetime import UTC, date, datetime
+from typing import Any
 
 import polars as pl
 import pytest
@@ -114,3 +118,34 @@ def test_an_empty_flush_does_nothing(store: Client) -> None:
     writer = Writer(store)
     writer.add("indicator_value", [], VALUE_COLUMNS)
     assert writer.flush() == {}
+
+
+class _GatedClient:
+    """The real client, whose inserts wait at a gate: to hold one flush in the middle of its insert."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+        self.inserting = threading.Event()
+        self.gate = threading.Event()
+
+    def insert(self, *args: Any, **kwargs: Any) -> Any:
+        self.inserting.set()
+        assert self.gate.wait(30)
+        return self._client.insert(*args, **kwargs)
+
+
+def test_a_flush_returns_only_once_its_rows_are_written_even_by_another_flush(store: Client) -> None:
+    gated = _GatedClient(store)
+    writer = Writer(gated)  # type: ignore[arg-type]
+    writer.add("indicator_value", [_value("5301042003", 0, 1, 2, 1)], VALUE_COLUMNS)  # one agent's rows
+    writer.add("indicator_value", [_value("5301042004", 0, 3, 4, 1)], VALUE_COLUMNS)  # another agent's rows
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(writer.flush)  # the first agent's flush takes both and waits mid-insert
+        assert gated.inserting.wait(30)
+        second = pool.submit(writer.flush)  # the second agent's: nothing left pending, yet its rows are not written
+        with pytest.raises(FuturesTimeout):
+            second.result(timeout=0.5)  # so it waits for the first flush instead of returning
+        gated.gate.set()
+        first.result(30)
+        second.result(30)
+    assert _sums(store, final=True) == (2, 4, 6)
