@@ -1,4 +1,4 @@
-"""At least once for Faust's stream partitions: three corrections to faust-streaming's consumer (0.15), applied
+"""At least once for Faust's stream partitions: four corrections to faust-streaming's consumer (0.15), applied
 when the first app is made (services/bootstrap.py).
 
 What went wrong (tests/integration/faults, SIGKILL mid-stream, lost records in 2 of 3 runs): after a restart
@@ -19,6 +19,15 @@ past them. Messages 27..74 were never processed, and 28..75 were committed as do
    and lets `min(acked) - committed == 1` through, committing past an unacknowledged message at the committed
    offset. Here the offset committed is the end of a run of acknowledged offsets that starts at the committed one.
 
+4. Keep what was handed out (`FlowControlEvent.resume`): at the end of table recovery Faust seeks the stream
+   partitions to their committed offsets, hands messages from there into the agents' queues, and then calls
+   `app.flow_control.resume()`, which in mode empties every stream queue even when flow is running already. Those
+   messages were gone before `take_events` saw them, and Faust dropped them when fetched again (its read offset
+   had moved past them): never processed, and the partition's commit stuck there until the next restart (found
+   by instrumenting the SIGKILL test: raw.population:2 offsets 3-4 handed out at 39.36 s, the queues emptied at
+   39.38 s, the re-fetched copies dropped at 205 s). Here resume empties the queues only when flow was
+   suspended; a rebalance still empties them (Faust's revocation clears the flow control itself).
+
 tests/unit/test_faust_offsets.py shows each on Faust's consumer; an upgrade of faust-streaming must re-run it.
 """
 
@@ -28,6 +37,7 @@ from typing import Any
 
 from faust.transport.consumer import Consumer
 from faust.types import TP
+from mode.utils.queues import FlowControlEvent
 
 from satudata.logs import get_logger
 
@@ -37,6 +47,7 @@ _applied = False
 FAUST_NEW_OFFSET = Consumer._new_offset
 FAUST_ADD_GAP = Consumer._add_gap
 FAUST_PERFORM_SEEK = Consumer.perform_seek
+FAUST_RESUME = FlowControlEvent.resume
 
 
 class RewindableOffsets(dict[TP, int | None]):
@@ -125,6 +136,13 @@ def _init_with_rewindable_offsets(original: Any) -> Any:
     return init
 
 
+def resume(self: Any) -> None:
+    """mode's resume, which empties every stream queue, only when flow was suspended (see 4. above)."""
+    if self.is_active():
+        return  # flowing already: the queues hold messages handed out since the last seek
+    FAUST_RESUME(self)
+
+
 def _consecutive_run(sorted_offsets: list[int]) -> list[int]:
     run = sorted_offsets[:1]
     for offset in sorted_offsets[1:]:
@@ -156,4 +174,5 @@ def apply() -> None:
         Consumer.perform_seek = perform_seek  # type: ignore[method-assign]
         Consumer._new_offset = new_offset  # type: ignore[method-assign]
         Consumer._add_gap = add_gap  # type: ignore[method-assign]
+        FlowControlEvent.resume = resume  # type: ignore[method-assign]
         _applied = True

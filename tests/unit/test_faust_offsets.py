@@ -10,6 +10,7 @@ from typing import Any
 from faust.transport.consumer import Consumer
 from faust.types import TP
 from intervaltree import IntervalTree
+from mode.utils.queues import FlowControlEvent, FlowControlQueue
 
 from services import faust_offsets
 
@@ -108,3 +109,19 @@ def test_apply_puts_the_corrections_on_faust_s_consumer() -> None:
     assert consumer._new_offset is faust_offsets.new_offset
     assert consumer._add_gap is faust_offsets.add_gap
     assert consumer.perform_seek is faust_offsets.perform_seek
+    assert FlowControlEvent.resume is faust_offsets.resume  # type: ignore[comparison-overlap]
+
+
+def test_resuming_flow_that_runs_already_keeps_the_queues() -> None:
+    flow = FlowControlEvent(initially_suspended=False)
+    handed_out = FlowControlQueue(clear_on_resume=True, flow_control=flow)
+    handed_out.put_nowait("raw.population:2@3")
+    faust_offsets.FAUST_RESUME(flow)
+    assert handed_out.qsize() == 0  # mode's own resume emptied the queue while flow ran
+    handed_out.put_nowait("raw.population:2@3")
+    faust_offsets.resume(flow)
+    assert handed_out.qsize() == 1  # kept
+
+    flow.suspend()
+    faust_offsets.resume(flow)
+    assert handed_out.qsize() == 0 and flow.is_active()  # after a suspension, resuming empties as mode does

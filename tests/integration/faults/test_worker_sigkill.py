@@ -288,13 +288,6 @@ def stunting_denominator(worker: Worker) -> int:
     )
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "open (issues 5 and 8): after SIGKILLs the quality worker's Faust consumer still skips raw records "
-        "(e.g. 45 of 486 population events never judged) in most runs, despite services/faust_offsets.py"
-    ),
-)
 def test_worker_sigkilled_mid_stream_and_mid_recovery_still_counts_exactly(worker: Worker) -> None:
     every = dataset()
     parts = chunks(every, CHUNKS)
