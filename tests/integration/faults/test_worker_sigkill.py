@@ -356,7 +356,9 @@ def test_worker_sigkilled_mid_stream_and_mid_recovery_still_counts_exactly(worke
     for month in {e["data"][events.feed_for_type(e["type"]).date_field][:7] for e in dated}:  # type: ignore[union-attr]
         received = sum(1 for e in dated if e["data"][events.feed_for_type(e["type"]).date_field][:7] == month)  # type: ignore[union-attr]
         assert validity(worker, month) == (received, received), month
-    assert worker.get("/v1/quarantine", limit="1")["items"] == []
+    # The worker judges the shared raw topics from their start, other tests' bad records included: ours are not there.
+    quarantined = {item["event_id"] for item in worker.get("/v1/quarantine", limit="1000")["items"]}
+    assert not quarantined & set(distinct)
 
     # The first kill was mid-stream: fewer children counted then than the first three chunks hold.
     assert first_kill[1] < sum(full_so_far.get(("stunting_prevalence", PROVINCE, m), (0, 0))[1] for m in MONTHS)

@@ -185,16 +185,20 @@ class Counting:
 
 
 @contextmanager
-def running_counting(bootstrap: str, store: Client, folder: Path, run: str) -> Iterator[Counting]:
+def running_counting(
+    bootstrap: str, store: Client, folder: Path, run: str, clients: Callable[[], Client]
+) -> Iterator[Counting]:
     """An indicators app of consumer group `indicators-test-<run>`; the same run again is the same app restarted."""
-    signal = FlushSignal(Writer(store))
+    # The agent writes and reads through clients of its own: the test polls `store` meanwhile, and one client's
+    # session serves one statement at a time.
+    signal = FlushSignal(Writer(clients()))
     settings = Settings(kafka=KafkaSettings(bootstrap=bootstrap), var_dir=folder)
     app = make_faust_app(settings, f"indicators-test-{run}", datadir=folder / "faust")
     register_feed(
         app,
         "child_measurement",
         writer=signal,
-        stored=stored_sums(store),
+        stored=stored_sums(clients()),
         secret=SECRET,
         methodology=methodology(settings),
         batch_size=500,
@@ -207,6 +211,8 @@ def running_counting(bootstrap: str, store: Client, folder: Path, run: str) -> I
 
 
 @pytest.fixture
-def counting(indicators_bootstrap: str, store: Client, tmp_path: Path) -> Iterator[Counting]:
-    with running_counting(indicators_bootstrap, store, tmp_path, uuid.uuid4().hex[:10]) as started:
+def counting(
+    indicators_bootstrap: str, store: Client, tmp_path: Path, chdb_clients: Callable[[], Client]
+) -> Iterator[Counting]:
+    with running_counting(indicators_bootstrap, store, tmp_path, uuid.uuid4().hex[:10], chdb_clients) as started:
         yield started

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -129,12 +130,12 @@ def test_duplicates_change_nothing_and_only_a_later_measurement_replaces(countin
 
 
 def test_a_restarted_app_recovers_its_tables_and_still_replaces(
-    indicators_bootstrap: str, store: Client, tmp_path: Path
+    indicators_bootstrap: str, store: Client, tmp_path: Path, chdb_clients: Callable[[], Client]
 ) -> None:
     # The tables live in memory and in their changelogs (written in bulk, not by Faust): a restarted app must
     # recover them, or the replacement below would leave the first desa counting a child who moved away.
     run = uuid.uuid4().hex[:10]
-    with running_counting(indicators_bootstrap, store, tmp_path, run) as first:
+    with running_counting(indicators_bootstrap, store, tmp_path, run, chdb_clients) as first:
         period = random_month(first.rng)
         child = make_child(first.rng, period, 0, run)
         on = period.replace(day=5)
@@ -142,7 +143,7 @@ def test_a_restarted_app_recovers_its_tables_and_still_replaces(
         first.publish_measurements([early])
         first.wait_for_stunting([period], {(DESA[0], period.isoformat()): (1, 1)}, "the first record counts")
 
-    with running_counting(indicators_bootstrap, store, tmp_path, run) as second:
+    with running_counting(indicators_bootstrap, store, tmp_path, run, chdb_clients) as second:
         on = period.replace(day=25)
         later = Measurement(f"{run}-later", child, on, f"{on}T01:00:00Z", DESA[1], stunted=False)
         second.publish_measurements([early, later])
