@@ -37,6 +37,7 @@ from typing import Any
 
 from faust.transport.consumer import Consumer
 from faust.types import TP
+from faust.utils.functional import consecutive_numbers
 from mode.utils.queues import FlowControlEvent
 
 from satudata.logs import get_logger
@@ -143,15 +144,6 @@ def resume(self: Any) -> None:
     FAUST_RESUME(self)
 
 
-def _consecutive_run(sorted_offsets: list[int]) -> list[int]:
-    run = sorted_offsets[:1]
-    for offset in sorted_offsets[1:]:
-        if offset != run[-1] + 1:
-            break
-        run.append(offset)
-    return run
-
-
 def new_offset(self: Any, tp: TP) -> int | None:
     """The offset to commit for `tp`: one past the run of acknowledged offsets that starts at the committed one."""
     acked: list[int] = self._acked[tp]
@@ -161,7 +153,7 @@ def new_offset(self: Any, tp: TP) -> int | None:
     committed = self._committed_offset[tp]
     if committed is not None and acked[0] > committed:
         return None  # the message at the committed offset is not done yet
-    run = _consecutive_run(acked)
+    run = next(consecutive_numbers(acked))
     del acked[: len(run)]
     self._acked_index[tp].difference_update(run)
     return run[-1] + 1

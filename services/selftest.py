@@ -25,7 +25,7 @@ import httpx
 import orjson
 
 from satudata import events
-from satudata.indicators import of_feed
+from satudata.indicators import of_feed, shift_period
 from satudata.synth import SynthBatch, generate_all
 from satudata.synth.truth import RULES as TRUTH_RULES
 
@@ -88,8 +88,7 @@ def free_port() -> int:
 
 
 def previous_month(today: date) -> str:
-    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    return f"{year:04d}-{month:02d}"
+    return shift_period(today.replace(day=1), -1).strftime("%Y-%m")
 
 
 @dataclass

@@ -20,6 +20,7 @@ from satudata.indicators.rules import (
     family_at_risk,
     numerator_column,
     period_start,
+    shift_period,
     subject_key,
     under_five,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "numerator_column",
     "of_feed",
     "period_start",
+    "shift_period",
     "subject_key",
     "under_five",
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Final
 
 import polars as pl
@@ -82,6 +83,12 @@ Rule = Callable[[pl.DataFrame, Methodology], pl.DataFrame]
 def period_start(date: pl.Expr) -> pl.Expr:
     """The period of a local (WITA) date: its calendar month, as the first day of that month."""
     return date.dt.truncate("1mo")
+
+
+def shift_period(period: date, months: int) -> date:
+    """The period `months` after (or, negative, before) a period, both as the first day of their month."""
+    index = period.year * 12 + period.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def subject_key(feed: Feed) -> pl.Expr:

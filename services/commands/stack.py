@@ -68,8 +68,9 @@ def _demo_events(month: str, seed: int, today: date) -> list[dict[str, Any]]:
 
 
 def _months_before(today: date, months: int) -> str:
-    index = today.year * 12 + today.month - 1 - months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    from satudata.indicators import shift_period
+
+    return shift_period(today.replace(day=1), -months).strftime("%Y-%m")
 
 
 def _happened(event: dict[str, Any]) -> str:

@@ -14,7 +14,13 @@ from typing import Final
 
 import polars as pl
 
-from satudata.indicators import Methodology, child_measurement_contributions, extreme_poor, family_at_risk
+from satudata.indicators import (
+    Methodology,
+    child_measurement_contributions,
+    extreme_poor,
+    family_at_risk,
+    shift_period,
+)
 
 #: Programmes whose activities reach a child (cadre training and SIDAYA do not).
 REACHING_PROGRAMMES: Final = ("genting", "tamasya", "gati", "posyandu")
@@ -41,13 +47,11 @@ class Facts:
 
 def months_back(month: date, count: int) -> date:
     """The first month of the `count` months that end with `month`."""
-    index = month.year * 12 + month.month - 1 - (count - 1)
-    return date(index // 12, index % 12 + 1, 1)
+    return shift_period(month, 1 - count)
 
 
 def month_end(month: date) -> date:
-    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return following - timedelta(days=1)
+    return shift_period(month, 1) - timedelta(days=1)
 
 
 def _within(frame: pl.DataFrame, month: date, count: int) -> pl.DataFrame:
@@ -164,8 +168,4 @@ def targets(facts: Facts, months: Iterable[date], methodology: Methodology) -> p
 def affected_months(periods: Iterable[date], feed: str) -> set[date]:
     """Months whose convergence a changed fact of `feed` and `period` can change."""
     reach = {"child_measurement": MEASUREMENT_MONTHS, "program_activity": 4}.get(feed, FAMILY_MONTHS)
-    out: set[date] = set()
-    for period in periods:
-        index = period.year * 12 + period.month - 1
-        out.update(date((index + k) // 12, (index + k) % 12 + 1, 1) for k in range(reach))
-    return out
+    return {shift_period(period, k) for period in periods for k in range(reach)}

@@ -17,7 +17,7 @@ from typing import Any, Final
 import polars as pl
 from clickhouse_connect.driver import Client
 
-from satudata.indicators import Methodology
+from satudata.indicators import Methodology, shift_period
 from satudata.logs import get_logger
 from satudata.store import Store
 from services.indicators import convergence, feeds
@@ -49,7 +49,7 @@ class Convergence:
         with self._lock:
             while month <= last:
                 self._requested.add(month)
-                month = _next(month)
+                month = shift_period(month, 1)
 
     def run(self, now: datetime | None = None) -> list[date]:
         """One run: the months recomputed."""
@@ -173,10 +173,6 @@ class Convergence:
             pl.lit(version).cast(pl.UInt64).alias("version"),
             pl.lit(now).cast(pl.Datetime("us", "UTC")).alias("updated_at"),
         ).select(feeds.SUM_COLUMNS)
-
-
-def _next(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def _empty_targets() -> pl.DataFrame:

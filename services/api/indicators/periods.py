@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from satudata.indicators import shift_period
+
 WITA = ZoneInfo("Asia/Makassar")
 # Years from 1000: date() cannot hold year 0, and a four-digit year keeps the text sortable.
 PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
@@ -23,9 +25,7 @@ def current() -> date:
     return datetime.now(WITA).date().replace(day=1)
 
 
-def shift(period: date, months: int) -> date:
-    index = period.year * 12 + period.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
+shift = shift_period  # the kernel's: indicators and the API move through months the same way
 
 
 def span(first: date, last: date) -> int:

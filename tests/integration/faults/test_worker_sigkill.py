@@ -34,7 +34,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +48,7 @@ from satudata.kafka import BulkProducer
 from satudata.settings import Settings
 from satudata.synth import generate_all
 from services.selftest import free_port
+from tests import waiting
 from tests.oracle import PROVINCE, oracle
 from tests.oracle.indicators import ALL_INDICATORS
 
@@ -61,7 +61,6 @@ PER_FEED = 150  # generate_all: ~1.1 x 8 feeds x this per month
 CHUNKS = 8
 START_S = 120.0
 SETTLE_S = 150.0
-POLL_S = 0.2
 Counts = dict[tuple[str, str, str], tuple[int, int]]  # (indicator, region digits, 'YYYY-MM') -> (num, den)
 
 
@@ -98,12 +97,14 @@ def publish(bootstrap: str, chunk: list[dict[str, Any]]) -> None:
 
 
 def wait_until(condition: Callable[[], bool], what: str, deadline_s: float, worker: Worker | None = None) -> None:
-    end = time.monotonic() + deadline_s
-    while not condition():
+    """tests/waiting.py's wait, failing at once (with the worker's log) should the worker die meanwhile."""
+
+    def holds() -> bool:
         if worker is not None and worker.process is not None and worker.process.poll() is not None:
             raise AssertionError(f"the worker died while waiting for: {what}\n{worker.log_tail()}")
-        assert time.monotonic() < end, f"timed out after {deadline_s:.0f} s waiting for: {what}"
-        time.sleep(POLL_S)
+        return condition()
+
+    waiting.wait_until(holds, what, deadline_s)
 
 
 @dataclass
