@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 import polars as pl
 from clickhouse_connect.driver import Client
@@ -77,10 +77,9 @@ class Writer:
         try:
             for key, rows in list(batch.items()):
                 table, columns = key
-                if columns is None:
-                    self._client.insert(table, rows)
-                else:
-                    self._client.insert(table, rows, column_names=list(columns))
+                self._client.insert(
+                    table, rows, column_names=None if columns is None else list(columns), settings=_INSERT_SETTINGS
+                )
                 inserted[table] = inserted.get(table, 0) + len(rows)
                 del batch[key]
         finally:
@@ -90,6 +89,12 @@ class Writer:
                         batch.setdefault(key, []).extend(newer)
                     self._pending = batch
         return inserted
+
+
+# The fact tables are partitioned by month, so a backfill, a rebuild or the convergence job over years of history
+# legitimately writes more than ClickHouse's default guard of 100 partitions in one insert; with the guard, such a
+# flush would fail on every retry and the service would stall on its data.
+_INSERT_SETTINGS: Final = {"max_partitions_per_insert_block": 0}
 
 
 def qualified(table: str) -> str:

@@ -149,3 +149,19 @@ def test_a_flush_returns_only_once_its_rows_are_written_even_by_another_flush(st
         first.result(30)
         second.result(30)
     assert _sums(store, final=True) == (2, 4, 6)
+
+
+def test_one_flush_writes_years_of_monthly_partitions(store: Client) -> None:
+    # A rebuild or the convergence job over 12.5 years of history writes 150 monthly partitions in one insert,
+    # beyond ClickHouse's default guard of 100 (which would fail every retry of the flush).
+    months = [date(2010 + i // 12, i % 12 + 1, 1) for i in range(150)]
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = [
+        (m, f"child-{i}", "5301042003", "530104", "5301", 1, 1, 0, 0, 0, "", "", None, None, 1, now)
+        for i, m in enumerate(months)
+    ]
+    writer = Writer(store)
+    writer.add("convergence_target", rows)
+    assert writer.flush() == {"satudata.convergence_target": 150}
+    stored = store.query("SELECT count(), uniqExact(toYYYYMM(period)) FROM satudata.convergence_target").result_rows
+    assert stored == [(150, 150)]
