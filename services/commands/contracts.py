@@ -21,7 +21,8 @@ def check(
     """Muat setiap kontrak, uji contoh, cetak tabel aturan / load every contract, run its examples, print its rules.
 
     Keluar 0 hanya bila semua benar / exits 0 only when every suite loaded whole, every good example passed, every
-    bad example failed exactly its rule, and every rule has a bad example.
+    bad example failed exactly its rule, every rule has a bad example, and the compiled evaluator judged every
+    example as GX did.
     """
     # Imported here: GX costs seconds, other commands should not pay for it.
     from rich.console import Console
@@ -67,12 +68,13 @@ def check(
     console.print(rules)
 
     summary = Table(title="Hasil / results")
-    for column in ("feed", "expectations", "good", "bad", "status"):
+    for column in ("feed", "expectations", "compiled", "good", "bad", "status"):
         summary.add_column(column)
     for result in results:
         written = len(result.contract.reasons) if result.contract else 0
         status = "[green]OK[/green]" if result.ok else "[red]GAGAL / FAILED[/red]"
-        summary.add_row(result.feed, f"{result.loaded}/{written}", str(result.good), str(result.bad), status)
+        loaded = f"{result.loaded}/{written}"
+        summary.add_row(result.feed, loaded, str(result.compiled), str(result.good), str(result.bad), status)
     console.print(summary)
 
     for result in results:
@@ -83,6 +85,13 @@ def check(
             console.print(
                 f"{result.feed} {miss.event_id}: diharapkan / expected {miss.expected or '[]'}, "
                 f"didapat / got {miss.got or '[]'}",
+                markup=False,
+                highlight=False,
+            )
+        for miss in result.evaluator_differences:
+            console.print(
+                f"{result.feed} {miss.event_id}: evaluator terkompilasi berbeda dengan GX / the compiled evaluator "
+                f"differs from GX: GX {miss.expected or '[]'}, compiled {miss.got or '[]'}",
                 markup=False,
                 highlight=False,
             )

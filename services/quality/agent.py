@@ -27,7 +27,8 @@ from satudata.kafka import batches
 from satudata.logs import get_logger
 from satudata.retry import until_done
 from satudata.store import Store
-from services.quality.alerts import Thresholds
+from services.quality.alerts import ALERT_COLUMNS, Alert, Thresholds, evaluator_mismatch_alert
+from services.quality.compiled import CompiledValidator
 from services.quality.memory import Memory
 from services.quality.metrics import batch_metrics
 from services.quality.routing import (
@@ -39,7 +40,7 @@ from services.quality.routing import (
     route,
 )
 from services.quality.rows import CONFLICT_COLUMNS, OUTCOME_COLUMNS
-from services.quality.watch import Watcher
+from services.quality.watch import ALERTS_TABLE, Watcher
 from services.quality.webhook import Webhook
 
 QUARANTINE_TABLE = "quarantine"
@@ -71,11 +72,12 @@ class Gateway:
         self.executor = executor
         self.memory = memory
         self.late_after_days = late_after_days
+        self.raised: set[str] = set()  # evaluator_mismatch alert ids already sent
 
     async def process(self, batch: Sequence[Incoming]) -> Routed:
         started = time.perf_counter()
         # GX holds the CPU for a few hundred ms per batch: off the loop, so heartbeats and fetches go on.
-        routed = await asyncio.get_running_loop().run_in_executor(self.executor, self._route, batch)
+        routed, alerts = await asyncio.get_running_loop().run_in_executor(self.executor, self._route, batch)
         routed_at = time.perf_counter()
         metrics = [
             Outgoing(events.QUALITY_TOPIC, f"{m['feed']}|{m['source']}".encode(), orjson.dumps(m))
@@ -83,12 +85,14 @@ class Gateway:
         ]
         # Memory's keys are sent with the batch's messages: all acknowledged before the offsets are.
         changelog = [Outgoing(r.topic, r.key, r.value, r.partition) for r in routed.changelog]
-        await self.produce([*routed.messages, *metrics, *changelog])
+        raised = [Outgoing(events.QUALITY_TOPIC, a.alert_id.encode(), orjson.dumps(a.event())) for a in alerts]
+        await self.produce([*routed.messages, *metrics, *changelog, *raised])
         produced_at = time.perf_counter()
         if self.store is not None:
             self.store.add(QUARANTINE_TABLE, routed.quarantine_rows, QUARANTINE_COLUMNS)
             self.store.add(OUTCOME_TABLE, routed.outcome_rows, OUTCOME_COLUMNS)
             self.store.add(CONFLICTS_TABLE, routed.conflict_rows, CONFLICT_COLUMNS)
+            self.store.add(ALERTS_TABLE, [a.row() for a in alerts], ALERT_COLUMNS)
             await self.flush()
         # Counts only: a record's content (a NIK among it) never reaches a log line.
         log.info(
@@ -105,14 +109,28 @@ class Gateway:
         )
         return routed
 
-    def _route(self, batch: Sequence[Incoming]) -> Routed:
-        return route(
+    def _route(self, batch: Sequence[Incoming]) -> tuple[Routed, list[Alert]]:
+        routed = route(
             batch,
             self.validator,
             max_event_bytes=self.max_event_bytes,
             memory=self.memory,
             late_after_days=self.late_after_days,
         )
+        return routed, self._mismatch_alerts()
+
+    def _mismatch_alerts(self) -> list[Alert]:
+        """The compiled evaluator's disagreements with GX on this batch, as alerts (each id once per process)."""
+        if not isinstance(self.validator, CompiledValidator):
+            return []
+        now = datetime.now(UTC)
+        found = [
+            evaluator_mismatch_alert(m.feed, dict(m.rules), m.rows, m.differing_rows, now)
+            for m in self.validator.take_mismatches()
+        ]
+        fresh = [a for a in found if a.alert_id not in self.raised]
+        self.raised.update(a.alert_id for a in fresh)
+        return fresh
 
     async def produce(self, messages: Sequence[Outgoing]) -> None:
         await produce(self.app, messages)

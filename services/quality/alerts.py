@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from services.quality.facts import WITA
 
-KINDS: Final = ("validity", "rule_new_failure", "volume_drop", "silence", "conflict_burst")
+KINDS: Final = ("validity", "rule_new_failure", "volume_drop", "silence", "conflict_burst", "evaluator_mismatch")
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +258,29 @@ def conflict_alerts(hours: list[ConflictHour], t: Thresholds, now: datetime) -> 
             )
         )
     return alerts
+
+
+def evaluator_mismatch_alert(feed: str, rules: dict[str, int], rows: int, differing: int, now: datetime) -> Alert:
+    """The compiled evaluator and GX judged a re-checked batch differently (GX's verdict was used). Names the
+    feed, the rules and counts only; one alert per feed and hour (`rule` lists every rule that differed)."""
+    names = ",".join(sorted(rules))
+    return _alert(
+        "evaluator_mismatch",
+        feed,
+        "",
+        "",
+        names,
+        _hour(now),
+        now,
+        now,
+        float(differing),
+        0.0,
+        "",
+        f"Evaluator kontrak terkompilasi berbeda dengan Great Expectations untuk {feed}: {differing} dari {rows} "
+        f"rekaman, aturan {names}. Putusan GX dipakai untuk kelompok ini; periksa services/quality/compiled.",
+        f"The compiled contract evaluator disagreed with Great Expectations for {feed}: {differing} of {rows} "
+        f"records, rules {names}. GX's verdict was used for this batch; check services/quality/compiled.",
+    )
 
 
 def _alert(

@@ -13,6 +13,7 @@ from satudata.settings import Settings
 from satudata.store import Store
 from services.quality.agent import register
 from services.quality.alerts import Thresholds
+from services.quality.compiled import CompiledValidator
 from services.quality.contract import ContractValidator
 from services.quality.suite import contract_path, contracts_dir, read_contract
 from services.quality.webhook import Webhook
@@ -22,11 +23,16 @@ CONTRACTED_FEEDS: tuple[str, ...] = tuple(events.FEEDS)
 
 
 def validator_factory(settings: Settings) -> Callable[[str], ContractValidator]:
-    directory = contracts_dir(settings.quality.contracts_dir)
+    """Each feed's validator: the compiled evaluator (GX re-checking a sample) or GX alone, as settings say."""
+    q = settings.quality
+    directory = contracts_dir(q.contracts_dir)
 
     def validator_for(name: str) -> ContractValidator:
         feed = events.feed(name)
-        return ContractValidator(read_contract(feed, contract_path(feed, directory)))
+        contract = read_contract(feed, contract_path(feed, directory))
+        if q.evaluator == "gx":
+            return ContractValidator(contract)
+        return CompiledValidator(contract, recheck_every=q.gx_recheck_every)
 
     return validator_for
 

@@ -58,11 +58,12 @@ def _gx_context() -> Any:
     return context
 
 
-def load_suite(contract: ContractFile) -> Any:
+def load_suite(contract: ContractFile, positions: Sequence[int] | None = None) -> Any:
     """The GX ExpectationSuite of a contract file, refusing one GX did not take whole.
 
     GX logs and drops an expectation of an unknown type instead of failing; a contract with a silently
-    missing rule would pass records it should quarantine, so the counts must match.
+    missing rule would pass records it should quarantine, so the counts must match. `positions`: only those
+    expectations (file order), e.g. the ones the compiled evaluator leaves to GX.
     """
     _gx_context()
     from great_expectations.core import ExpectationSuite
@@ -75,17 +76,18 @@ def load_suite(contract: ContractFile) -> Any:
     row_level = (ColumnMapExpectation, ColumnPairMapExpectation, MulticolumnMapExpectation)
 
     written = contract.suite
+    chosen = range(len(written["expectations"])) if positions is None else positions
     suite = ExpectationSuite(
         name=written.get("name") or contract.name,
-        expectations=copy.deepcopy(written["expectations"]),
+        expectations=[copy.deepcopy(written["expectations"][i]) for i in chosen],
         meta=copy.deepcopy(written.get("meta")),
         notes=written.get("notes"),
     )
-    if len(suite.expectations) != len(contract.reasons):
+    if len(suite.expectations) != len(chosen):
         raise ContractError(
-            f"GX hanya memuat {len(suite.expectations)} dari {len(contract.reasons)} expectation di "
+            f"GX hanya memuat {len(suite.expectations)} dari {len(chosen)} expectation di "
             f"{contract.path} (jenis tidak dikenal?). / GX loaded {len(suite.expectations)} of "
-            f"{len(contract.reasons)} expectations in {contract.path} (an unknown type?)."
+            f"{len(chosen)} expectations in {contract.path} (an unknown type?)."
         )
     for expectation in suite.expectations:
         if not isinstance(expectation, row_level):
@@ -103,6 +105,7 @@ class ContractValidator:
     def __init__(self, contract: ContractFile, *, today: Callable[[], date] = today_wita) -> None:
         self.feed: Feed = contract.feed
         self.contract = contract.name
+        self._file = contract
         self._suite = load_suite(contract)
         self.expectation_count = len(self._suite.expectations)  # as GX loaded them: equal to the file's
         self._today = today
@@ -131,10 +134,14 @@ class ContractValidator:
 
     def judge(self, frame: pl.DataFrame) -> list[tuple[int, Reason]]:
         """(row, reason) for every failed expectation of a prepared frame."""
+        return self.judge_with_gx(frame, self._suite)
+
+    def judge_with_gx(self, frame: pl.DataFrame, suite: Any) -> list[tuple[int, Reason]]:
+        """(row, reason) for every failed expectation of `suite` (this contract's, or part of it)."""
         # GX reports pandas index labels: a fresh 0..n-1 index makes them row numbers.
         data = frame.to_pandas().reset_index(drop=True)
         batch = self._batch_definition.get_batch(batch_parameters={"dataframe": data})
-        result = batch.validate(self._suite, result_format=RESULT_FORMAT)
+        result = batch.validate(suite, result_format=RESULT_FORMAT)
         failed: list[tuple[int, Reason]] = []
         for outcome in result.results:
             rule = outcome.expectation_config.meta["rule"]

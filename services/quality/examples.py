@@ -48,10 +48,13 @@ class FeedCheck:
     mismatches: list[Mismatch] = field(default_factory=list)
     uncovered: list[str] = field(default_factory=list)  # rules without a bad example
     error: str | None = None  # the contract or its examples could not be used
+    compiled: int = 0  # expectations the compiled evaluator translates (the rest GX judges)
+    # examples the compiled evaluator judged otherwise than GX (expected: GX's rules, got: compiled)
+    evaluator_differences: list[Mismatch] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.error is None and not self.mismatches and not self.uncovered
+        return self.error is None and not self.mismatches and not self.uncovered and not self.evaluator_differences
 
 
 def examples_dir(directory: Path, feed: str) -> Path:
@@ -87,12 +90,15 @@ class _Clock:
 
 def check_feed(contract: ContractFile, directory: Path) -> FeedCheck:
     """Loads the suite through GX (refusing dropped expectations) and judges every example of the feed."""
+    from services.quality.compiled import CompiledValidator
     from services.quality.contract import ContractValidator, today_wita
+    from services.quality.prepare import prepare
 
     result = FeedCheck(contract.feed.name, contract)
     clock = _Clock(today_wita)
     try:
         validator = ContractValidator(contract, today=clock)
+        compiled = CompiledValidator(contract, today=clock, recheck_every=0)
     except ContractError as error:
         result.error = str(error)
         return result
@@ -111,10 +117,15 @@ def check_feed(contract: ContractFile, directory: Path) -> FeedCheck:
     for today, examples in batches.items():
         clock.fixed = today
         verdicts = validator.validate([e.event for e in examples])
-        for example, verdict in zip(examples, verdicts, strict=True):
+        ours = compiled.validate([e.event for e in examples])
+        for example, verdict, our in zip(examples, verdicts, ours, strict=True):
             expected = [example.expect_rule] if example.expect_rule else []
             if verdict.rules != expected:
                 result.mismatches.append(Mismatch(str(example.event.get("id")), expected, verdict.rules))
+            if our.rules != verdict.rules:
+                result.evaluator_differences.append(Mismatch(str(example.event.get("id")), verdict.rules, our.rules))
+    program, _ = compiled.program(prepare(contract.feed, [], today=today_wita()).schema)
+    result.compiled = len(program.rules)
     named = {e.expect_rule for e in bad}
     result.uncovered = [r.rule for r in contract.reasons if r.rule not in named]
     return result

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from satudata.events import Feed
+from satudata.events import Feed, FieldKind
 
 #: Reporting months and "the 10th" are the agencies' own calendar: NTT keeps WITA (UTC+8), no DST.
 WITA = timezone(timedelta(hours=8), "WITA")
@@ -22,6 +22,9 @@ _DESA = re.compile(r"[0-9]{10}")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # What makes two events "the same content": not `time` or `id`, which a resending client may renew.
 _CONTENT_FIELDS = ("source", "type", "subject", "data")
+
+
+_KINDS: dict[int, tuple[Feed, dict[str, FieldKind]]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +54,19 @@ def kabupaten_of(desa_code: str) -> str:
     return desa_code[:4] if _DESA.fullmatch(desa_code) else ""
 
 
+def field_kinds(feed: Feed) -> Mapping[str, FieldKind]:
+    """Field name → kind; asked once per record, so built once per feed (keyed by identity: hashing a Feed
+    hashes every field, dearer than building the mapping)."""
+    known = _KINDS.get(id(feed))
+    if known is None or known[0] is not feed:
+        known = _KINDS[id(feed)] = (feed, {f.name: f.kind for f in feed.fields})
+    return known[1]
+
+
 def event_date(feed: Feed, data: Mapping[str, Any]) -> date | None:
     """The date that places the record in its period, when the feed has one as a calendar date and it parses."""
-    kinds = {f.name: f.kind for f in feed.fields}
     value = data.get(feed.date_field)
-    if kinds.get(feed.date_field) != "date" or not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+    if field_kinds(feed).get(feed.date_field) != "date" or not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         return None
     try:
         return date.fromisoformat(value)

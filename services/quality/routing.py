@@ -19,7 +19,7 @@ import orjson
 from satudata.events import Feed, FieldKind
 from satudata.logs import get_logger
 from services.quality.envelope import Undecodable, decode
-from services.quality.facts import Facts, facts_of
+from services.quality.facts import Facts, facts_of, field_kinds
 from services.quality.memory import ChangelogRecord, Memory, Remembered, reused_id
 from services.quality.reasons import (
     DUPLICATE_EVENT,
@@ -206,7 +206,7 @@ def _validate(validator: Validator, items: Sequence[Any]) -> list[Verdict]:
 
 def subject_key(feed: Feed, data: Mapping[str, Any]) -> str | None:
     """The feed's subject key ('|'-joined when it has several fields), or None if any part is unusable."""
-    kinds = {f.name: f.kind for f in feed.fields}
+    kinds = field_kinds(feed)
     parts = []
     for name in feed.subject_key:
         value = data.get(name)
