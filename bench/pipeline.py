@@ -60,12 +60,14 @@ def reference_rates(bootstrap: str, payloads: list[bytes]) -> tuple[float, float
     return produce, consume
 
 
-def denominator(api: str, month: str) -> int:
-    body = httpx.get(f"{api}/v1/indicators/stunting_prevalence", params={"region": "53", "period": month}).json()
+def denominator(api: str, month: str, headers: dict[str, str]) -> int:
+    # With the stack's admin key: a count below the small-cell threshold would be null for the public.
+    params = {"region": "53", "period": month}
+    body = httpx.get(f"{api}/v1/indicators/stunting_prevalence", params=params, headers=headers).json()
     return int(body["denominator"])
 
 
-def backfill(stack_api: str, bootstrap: str, count: int) -> tuple[float, int]:
+def backfill(stack_api: str, bootstrap: str, count: int, headers: dict[str, str]) -> tuple[float, int]:
     batch = generate("child_measurement", month=BACKFILL_MONTH, count=count, seed=101)
     want = next(
         r["denominator"]
@@ -83,12 +85,12 @@ def backfill(stack_api: str, bootstrap: str, count: int) -> tuple[float, int]:
     while True:
         _, clean, quarantined = topic_sizes(bootstrap)
         done = clean + quarantined - raw_before[1] - raw_before[2] >= len(records)
-        if done and denominator(stack_api, BACKFILL_MONTH) >= want:
+        if done and denominator(stack_api, BACKFILL_MONTH, headers) >= want:
             return len(records) / (time.perf_counter() - start), len(records)
         time.sleep(0.2)
 
 
-def steady(ingest: str, api: str, rate: int, duration: float) -> list[float]:
+def steady(ingest: str, api: str, rate: int, duration: float, headers: dict[str, str]) -> list[float]:
     background = generate("child_measurement", month=STEADY_MONTH, count=int(rate * duration) + 100, seed=202).events
     probes = generate("child_measurement", month=PROBE_MONTH, count=int(duration * 10) + 50, seed=303)
     probe_events = [e for e, label in zip(probes.events, probes.labels, strict=True) if label == "good"]
@@ -98,7 +100,7 @@ def steady(ingest: str, api: str, rate: int, duration: float) -> list[float]:
 
     def watch() -> None:
         while not stop.is_set() or len(seen_at) < len(sent_at):
-            count = denominator(api, PROBE_MONTH)
+            count = denominator(api, PROBE_MONTH, headers)
             now = time.perf_counter()
             for k in range(count):
                 seen_at.setdefault(k, now)
@@ -110,7 +112,7 @@ def steady(ingest: str, api: str, rate: int, duration: float) -> list[float]:
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     tick, per_tick = 0.1, max(1, rate // 10)
-    with httpx.Client(base_url=ingest, timeout=30) as client:
+    with httpx.Client(base_url=ingest, timeout=30, headers=headers) as client:
         start = time.perf_counter()
         for step in range(int(duration / tick)):
             chunk = [*background[step * per_tick : (step + 1) * per_tick - 1], probe_events[step]]
@@ -145,8 +147,8 @@ def main() -> None:
             ).events
         ]
         produce, consume = reference_rates(stack.bootstrap, sample)
-        rate, n = backfill(stack.api, stack.bootstrap, args.backfill)
-        latencies = steady(stack.ingest, stack.api, args.rate, args.duration)
+        rate, n = backfill(stack.api, stack.bootstrap, args.backfill, stack.headers)
+        latencies = steady(stack.ingest, stack.api, args.rate, args.duration, stack.headers)
     print(f"reference: produce {produce:,.0f} events/s, consume {consume:,.0f} events/s ({len(sample):,} events)")
     print(
         f"backfill:  {rate:,.0f} events/s end to end ({n:,} events) = {rate / consume:.2f}x raw consume, "

@@ -18,8 +18,13 @@ QUALITY_TOPIC = "satudata.quality.v1"
 UPLOADS_TOPIC = "satudata.uploads.v1"
 #: The indicators service's answers to a rebuild request (`satudata indicators rebuild`): one per feed × partition.
 INDICATOR_REBUILDS_TOPIC = "satudata.indicators.rebuilds.v1"
-#: Topic settings other than the broker's defaults. The upload ledger only needs the latest record per id.
-TOPIC_CONFIGS: dict[str, dict[str, str]] = {UPLOADS_TOPIC: {"cleanup.policy": "compact"}}
+#: API key records (key = key id, value = the record as JSON, hashed secret only); a revoke writes the record again.
+KEYS_TOPIC = "satudata.keys.v1"
+#: Topic settings other than the broker's defaults. The upload ledger and the keys need only the latest record per id.
+TOPIC_CONFIGS: dict[str, dict[str, str]] = {
+    UPLOADS_TOPIC: {"cleanup.policy": "compact"},
+    KEYS_TOPIC: {"cleanup.policy": "compact"},
+}
 
 FieldKind = Literal["str", "date", "float", "int", "bool", "nik", "kk", "desa", "nik_list"]
 
@@ -268,7 +273,7 @@ _BY_TYPE = {f.event_type: f for f in FEEDS.values()}
 def all_topics() -> list[str]:
     """Every topic the system uses, for explicit creation (auto-creation is off)."""
     per_feed = [t for f in FEEDS.values() for t in (f.raw_topic, f.clean_topic, f.quarantine_topic)]
-    return [*per_feed, QUALITY_TOPIC, UPLOADS_TOPIC, INDICATOR_REBUILDS_TOPIC]
+    return [*per_feed, QUALITY_TOPIC, UPLOADS_TOPIC, INDICATOR_REBUILDS_TOPIC, KEYS_TOPIC]
 
 
 def make_event(

@@ -100,6 +100,11 @@ class Stack:
     api: str
     bootstrap: str
     log_path: Path
+    api_key: str = ""  # an admin key the self-test made for itself (ingest needs one; the API shows all to it)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-API-Key": self.api_key} if self.api_key else {}
 
     def log_tail(self, lines: int = 30) -> str:
         try:
@@ -144,9 +149,26 @@ def embedded_stack(
     )
     try:
         _wait_healthy(stack, start_timeout_s)
+        stack.api_key = admin_key(stack.bootstrap)
         yield stack
     finally:
         _stop(process)
+
+
+def admin_key(bootstrap: str) -> str:
+    """A new admin key, written to the stack's keys topic as `satudata keys create` would; the running stack
+    reads the topic at its first keyed request, so the key works at once."""
+    from satudata.access import Role, generate
+    from satudata.kafka.keyring import KafkaKeyring
+    from satudata.kafka.publisher import KafkaPublisher
+
+    plaintext, record = generate(Role.ADMIN, "selftest")
+    publisher = KafkaPublisher(bootstrap, timeout_s=30.0, client_id="satudata-selftest")
+    try:
+        KafkaKeyring(bootstrap, publisher).put(record)
+    finally:
+        publisher.close()
+    return plaintext
 
 
 def _wait_healthy(stack: Stack, timeout_s: float) -> None:
@@ -178,8 +200,8 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-def publish(ingest: str, events: list[dict[str, Any]], report: Report) -> None:
-    with httpx.Client(base_url=ingest, timeout=60.0) as client:
+def publish(ingest: str, events: list[dict[str, Any]], report: Report, headers: dict[str, str] | None = None) -> None:
+    with httpx.Client(base_url=ingest, timeout=60.0, headers=headers) as client:
         for start in range(0, len(events), POST_CHUNK):
             chunk = events[start : start + POST_CHUNK]
             response = client.post(
@@ -202,9 +224,9 @@ def expected(batch: SynthBatch) -> dict[tuple[str, str], tuple[int, int]]:
     }
 
 
-def observed(api: str, month: str) -> dict[tuple[str, str], tuple[int, int]]:
+def observed(api: str, month: str, headers: dict[str, str] | None = None) -> dict[tuple[str, str], tuple[int, int]]:
     out: dict[tuple[str, str], tuple[int, int]] = {}
-    with httpx.Client(base_url=api, timeout=30.0) as client:
+    with httpx.Client(base_url=api, timeout=30.0, headers=headers) as client:
         for code in INDICATORS:
             one = client.get(f"/v1/indicators/{code}", params={"region": "53", "period": month})
             one.raise_for_status()
@@ -243,13 +265,13 @@ def run_selftest(
         on_progress("memulai stack / starting the embedded stack")
         with embedded_stack(base) as stack:
             on_progress(f"mengirim / publishing {len(batch.events):,} events to {stack.ingest}")
-            publish(stack.ingest, batch.events, report)
+            publish(stack.ingest, batch.events, report, stack.headers)
             on_progress("menunggu angka / waiting for the numbers")
             started = time.monotonic()
             province = want.get(("stunting_prevalence", "53"), (0, 0))
             got: dict[tuple[str, str], tuple[int, int]] = {}
             while time.monotonic() - started < timeout_s:
-                got = observed(stack.api, month)
+                got = observed(stack.api, month, stack.headers)
                 report.raw, report.clean, report.quarantined = topic_sizes(stack.bootstrap)
                 settled = report.raw == report.clean + report.quarantined
                 if (

@@ -12,8 +12,9 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from kafka import KafkaConsumer, TopicPartition
+from kafka.consumer.fetcher import ConsumerRecord
 
+from satudata.kafka.compacted import TopicReadError, read_to_end, unassigned_consumer
 from satudata.kafka.producer import RecordTuple
 from satudata.logs import get_logger
 
@@ -68,41 +69,26 @@ class KafkaIdLedger:
             return self._ids
 
     def _read_all(self) -> set[str]:
-        """Every id from the beginning up to the end offsets seen at start: bounded even while others append."""
+        """Every id up to the end offsets seen at start (a tombstone forgets one)."""
         started = time.monotonic()
-        ms = int(self.timeout_s * 1000)
-        try:
-            consumer = KafkaConsumer(
-                bootstrap_servers=self.bootstrap,
-                group_id=None,
-                enable_auto_commit=False,
-                client_id="satudata-ledger",
-                request_timeout_ms=max(ms, 1000),
-                bootstrap_timeout_ms=max(ms, 1000),
-            )
-        except Exception as exc:
-            raise LedgerReadError(f"cannot reach Kafka for {self.topic}") from exc
         ids: set[str] = set()
+
+        def apply(records: Iterable[ConsumerRecord]) -> None:
+            for record in records:
+                if record.key is None:
+                    continue
+                if record.value is None:
+                    ids.discard(record.key.decode())
+                else:
+                    ids.add(record.key.decode())
+
         try:
-            partitions = consumer.partitions_for_topic(self.topic)
-            if not partitions:
-                raise LedgerReadError(f"topic {self.topic} does not exist (run ensure_topics)")
-            assigned = [TopicPartition(self.topic, p) for p in sorted(partitions)]
-            consumer.assign(assigned)
-            consumer.seek_to_beginning(*assigned)
-            end = consumer.end_offsets(assigned)
-            while any(consumer.position(tp) < end[tp] for tp in assigned):
-                if time.monotonic() - started > self.timeout_s:
-                    raise LedgerReadError(f"{self.topic} not read to its end within {self.timeout_s} s")
-                for tp, batch in consumer.poll(timeout_ms=500).items():
-                    for record in batch:
-                        if record.offset >= end[tp] or record.key is None:
-                            continue
-                        if record.value is None:
-                            ids.discard(record.key.decode())  # a tombstone forgets the id
-                        else:
-                            ids.add(record.key.decode())
-        finally:
-            consumer.close()
+            consumer = unassigned_consumer(self.bootstrap, "satudata-ledger", self.timeout_s)
+            try:
+                read_to_end(consumer, self.topic, apply, timeout_s=self.timeout_s)
+            finally:
+                consumer.close()
+        except TopicReadError as exc:
+            raise LedgerReadError(str(exc)) from exc
         log.info("kafka.ledger_loaded", topic=self.topic, ids=len(ids), seconds=round(time.monotonic() - started, 2))
         return ids

@@ -34,6 +34,9 @@ def publish(
     ingest_url: str | None = typer.Option(None, "--ingest-url", help=f"Ingest HTTP (default {DEFAULT_INGEST_URL})."),
     kafka: str | None = typer.Option(None, "--kafka", help="Langsung ke Kafka / straight to Kafka: BOOTSTRAP."),
     timeout: float = typer.Option(120.0, "--timeout", min=1.0, help="Detik / seconds to wait for an answer."),
+    api_key: str | None = typer.Option(
+        None, "--key", envvar="SATUDATA_API_KEY", help="Kunci API publisher / publisher API key (through ingest)."
+    ),
 ) -> None:
     """Terbitkan berkas instansi / publish an agency's file; exit 0 all published (or already), 1 rows refused
     or not confirmed, 2 usage or file error."""
@@ -52,7 +55,7 @@ def publish(
     if kafka is not None:
         report = _via_kafka(raw, feed, source.strip(), kafka, timeout)
     else:
-        report = _via_http(raw, feed, source.strip(), ingest_url or DEFAULT_INGEST_URL, timeout)
+        report = _via_http(raw, feed, source.strip(), ingest_url or DEFAULT_INGEST_URL, timeout, api_key)
     _print_report(report)
     raise typer.Exit(EXIT_REFUSED if report["refused"] else EXIT_OK)
 
@@ -62,7 +65,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> Any:
     raise typer.Exit(code)
 
 
-def _via_http(raw: bytes, feed: str, source: str, base_url: str, timeout: float) -> dict[str, Any]:
+def _via_http(raw: bytes, feed: str, source: str, base_url: str, timeout: float, api_key: str | None) -> dict[str, Any]:
     import httpx
 
     kind = XLSX if raw.startswith(b"PK\x03\x04") else "text/csv"
@@ -81,7 +84,8 @@ def _via_http(raw: bytes, feed: str, source: str, base_url: str, timeout: float)
                 url,
                 params={"source": source},
                 content=body(),
-                headers={"content-type": kind, "content-length": str(len(raw))},
+                headers={"content-type": kind, "content-length": str(len(raw))}
+                | ({"X-API-Key": api_key} if api_key else {}),
                 timeout=timeout,
             )
         except httpx.HTTPError as error:

@@ -10,12 +10,14 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from satudata.access.problems import authenticate
 from satudata.logs import get_logger
 from satudata.problems import PROBLEM_JSON, Problem, ProblemError
 from satudata.settings import Settings
 from services.ingest import problems
+from services.ingest.auth import ApiKeyHeader
 from services.ingest.body import SUPPORTED, decode, media_type
-from services.ingest.ports import Publisher
+from services.ingest.ports import KeyLookup, Publisher
 from services.ingest.service import ingest
 from services.ingest.uploads.ports import Ledger
 from services.ingest.uploads.routes import add_upload_routes
@@ -37,6 +39,8 @@ _EVENTS_RESPONSES: dict[int | str, dict[str, Any]] = {
         status: {"description": text, "content": _PROBLEM_CONTENT}
         for status, text in (
             (400, "Bukan JSON / not JSON"),
+            (401, "Kunci API tidak ada atau tidak diterima / API key missing or not accepted"),
+            (403, "Kunci tidak mencakup instansi/feed ini / the key does not cover this agency/feed"),
             (413, "Terlalu besar / too large"),
             (415, "Jenis isi tidak didukung / unsupported content type"),
             (422, "Tidak ada kejadian yang sah / no valid event"),
@@ -46,8 +50,11 @@ _EVENTS_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def create_app(publisher: Publisher, settings: Settings, ledger: Ledger | None = None) -> FastAPI:
-    """`ledger` records the ids published from uploads; without one, `POST /v1/uploads/{feed}` answers 503."""
+def create_app(
+    publisher: Publisher, settings: Settings, ledger: Ledger | None = None, *, keyring: KeyLookup | None = None
+) -> FastAPI:
+    """`ledger` records the ids published from uploads; without one, `POST /v1/uploads/{feed}` answers 503.
+    `keyring` checks the `X-API-Key` of every publish; without one every publish is refused (401)."""
     app = FastAPI(
         title="Satu Data NTT — ingest",
         description="Pintu HTTP ke Kafka untuk instansi / the HTTP door to Kafka for agencies",
@@ -56,11 +63,13 @@ def create_app(publisher: Publisher, settings: Settings, ledger: Ledger | None =
     limit = settings.ingest.max_body_bytes
 
     @app.post("/v1/events", status_code=202, openapi_extra=_EVENTS_DOC, responses=_EVENTS_RESPONSES)
-    async def post_events(request: Request) -> JSONResponse:
+    async def post_events(request: Request, api_key: ApiKeyHeader = None) -> JSONResponse:
+        # The first keyed request may read the keys topic (KafkaKeyring): keep that off the event loop.
+        key = await run_in_threadpool(authenticate, keyring, api_key)
         kind = media_type(request.headers.get("content-type"))
         body = decode(kind, await _read_limited(request, limit))
         # The producer blocks until the broker confirms; keep that off the event loop.
-        receipt = await run_in_threadpool(ingest, body, publisher)
+        receipt = await run_in_threadpool(ingest, body, publisher, key)
         return JSONResponse(receipt.to_dict(), status_code=202)
 
     @app.get("/healthz", responses={503: {"content": _PROBLEM_CONTENT}})
@@ -70,7 +79,7 @@ def create_app(publisher: Publisher, settings: Settings, ledger: Ledger | None =
         return problem_response(problems.not_connected())
 
     uploader = Uploader(publisher, ledger) if ledger is not None else None
-    add_upload_routes(app, uploader, lambda request: _read_limited(request, limit), limit)
+    add_upload_routes(app, uploader, lambda request: _read_limited(request, limit), limit, keyring)
     _add_problem_handlers(app)
     return app
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from satudata.access import ApiKey
+
 #: One Kafka message: topic, key (the desa code; None when the event names none), value.
 Message = tuple[str, bytes | None, bytes]
 
@@ -21,3 +23,9 @@ class Publisher(Protocol):
     def is_connected(self) -> bool:
         """Whether the producer reaches the broker now, for the health check."""
         ...
+
+
+class KeyLookup(Protocol):
+    """The key records (satudata.access); `lookup` answers None for an unknown key id."""
+
+    def lookup(self, key_id: str) -> ApiKey | None: ...

@@ -11,6 +11,8 @@ from typing import Any
 
 import orjson
 
+from satudata.access import ApiKey, agency_of, may_publish
+from satudata.access.problems import not_allowed_to_publish
 from satudata.events import feed_for_type
 from satudata.logs import get_logger
 from satudata.problems import Problem, ProblemError
@@ -82,13 +84,28 @@ def to_message(event: dict[str, Any]) -> Message:
     return feed.raw_topic, kafka_key(event), orjson.dumps(event)
 
 
-def ingest(body: Body, publisher: Publisher) -> Receipt:
+def not_covered(key: ApiKey, events: list[dict[str, Any]]) -> list[str]:
+    """The `agency/feed` pairs of these (envelope-checked) events that the key may not publish, sorted."""
+    pairs = set()
+    for event in events:
+        feed = feed_for_type(event["type"])
+        assert feed is not None, "triage lets only known types through"
+        pairs.add((agency_of(event["source"]), feed.name))
+    return sorted(f"{agency}/{feed}" for agency, feed in pairs if not may_publish(key, agency, feed))
+
+
+def ingest(body: Body, publisher: Publisher, key: ApiKey) -> Receipt:
     """Publish the accepted items and return once the broker confirmed them all.
 
-    Raises ProblemError: 422 when nothing is acceptable (nothing is published), 503 when the broker did not
-    confirm (nothing is claimed accepted, so the client retries the whole request).
+    Raises ProblemError: 403 when the key does not cover every accepted item's agency and feed, 422 when nothing
+    is acceptable (nothing is published in either case), 503 when the broker did not confirm (nothing is claimed
+    accepted, so the client retries the whole request).
     """
     sorted_items = triage(body.items)
+    refused_pairs = not_covered(key, sorted_items.accepted)
+    if refused_pairs:
+        log.info("ingest.not_covered", key_id=key.key_id, pairs=len(refused_pairs))
+        raise ProblemError(not_allowed_to_publish(key.key_id, refused_pairs))
     if not sorted_items.accepted:
         log.info("ingest.refused_all", items=len(body.items))
         if body.single:
@@ -104,6 +121,7 @@ def ingest(body: Body, publisher: Publisher) -> Receipt:
     types = Counter(event["type"] for event in sorted_items.accepted)
     log.info(
         "ingest.published",
+        key_id=key.key_id,
         accepted=len(sorted_items.accepted),
         refused=len(sorted_items.refused),
         types=dict(types),

@@ -11,10 +11,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.types import Message
 
+from satudata.access import agency_of, may_publish
+from satudata.access.problems import authenticate, not_allowed_to_publish
 from satudata.events import FEEDS
 from satudata.logs import get_logger
 from satudata.problems import PROBLEM_JSON, ProblemError
 from services.ingest import problems as ingest_problems
+from services.ingest.auth import ApiKeyHeader
+from services.ingest.ports import KeyLookup
 from services.ingest.uploads import problems
 from services.ingest.uploads.mapping import AmbiguousColumnsError, MissingColumnsError
 from services.ingest.uploads.ports import LedgerUnavailableError
@@ -57,6 +61,8 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
         status: {"description": text, "content": _PROBLEM_CONTENT}
         for status, text in (
             (400, "Berkas tidak dapat dibaca / unreadable file"),
+            (401, "Kunci API tidak ada atau tidak diterima / API key missing or not accepted"),
+            (403, "Kunci tidak mencakup instansi/feed ini / the key does not cover this agency/feed"),
             (404, "Feed tidak dikenal / unknown feed"),
             (413, "Terlalu besar / too large"),
             (415, "Jenis isi tidak didukung / unsupported content type"),
@@ -72,11 +78,13 @@ def add_upload_routes(
     uploader: Uploader | None,
     read_body: Callable[[Request], Awaitable[bytes]],
     limit: int,
+    keyring: KeyLookup | None,
 ) -> None:
     """`read_body` is ingest's size-limited reader, so uploads and events share one limit (413)."""
 
     @app.post("/v1/uploads/{feed}", openapi_extra=_DOC, responses=_RESPONSES)
-    async def post_upload(feed: str, request: Request) -> JSONResponse:
+    async def post_upload(feed: str, request: Request, api_key: ApiKeyHeader = None) -> JSONResponse:
+        key = await run_in_threadpool(authenticate, keyring, api_key)
         if feed not in FEEDS:
             raise ProblemError(problems.unknown_feed(feed))
         if uploader is None:
@@ -85,6 +93,8 @@ def add_upload_routes(
         content, source = await _file_and_source(request, raw, limit)
         if not source:
             raise ProblemError(problems.missing_source())
+        if not may_publish(key, agency_of(source), feed):
+            raise ProblemError(not_allowed_to_publish(key.key_id, [f"{agency_of(source)}/{feed}"]))
         report = await run_in_threadpool(_upload, uploader, feed, source, content)
         return JSONResponse(report.to_dict(), status_code=202 if report.published else 200)
 

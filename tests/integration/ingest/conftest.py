@@ -15,6 +15,7 @@ from satudata.kafka import ensure_topics
 from satudata.kafka.publisher import KafkaPublisher
 from satudata.settings import IngestSettings, KafkaSettings, Settings
 from services.ingest import create_app
+from tests.keys import admin_keyring
 
 MAX_BODY = 64 * 1024
 DEADLINE_S = 20.0
@@ -76,7 +77,8 @@ def ingest_settings(bootstrap: str) -> Settings:
 
 @pytest.fixture(scope="module")
 def client(kafka_publisher: KafkaPublisher, ingest_bootstrap: str) -> TestClient:
-    return TestClient(create_app(kafka_publisher, ingest_settings(ingest_bootstrap)))
+    keyring, headers = admin_keyring()
+    return TestClient(create_app(kafka_publisher, ingest_settings(ingest_bootstrap), keyring=keyring), headers=headers)
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from satudata.events import make_event
 from satudata.kafka.publisher import KafkaPublisher
 from satudata.settings import IngestSettings, Settings
 from services.ingest import create_app
+from tests.keys import admin_keyring
 
 pytestmark = pytest.mark.integration
 
@@ -168,8 +169,9 @@ def closed_port() -> int:
 def test_broker_down_is_503_and_claims_nothing() -> None:
     publisher = KafkaPublisher(f"127.0.0.1:{closed_port()}", timeout_s=1.0)
     try:
-        app = create_app(publisher, Settings(ingest=IngestSettings(max_body_bytes=1 << 20)))
-        with TestClient(app) as down:
+        keyring, headers = admin_keyring()
+        app = create_app(publisher, Settings(ingest=IngestSettings(max_body_bytes=1 << 20)), keyring=keyring)
+        with TestClient(app, headers=headers) as down:
             problem = assert_problem(down.post("/v1/events", content=orjson.dumps(event()), headers=SINGLE), 503)
             assert "accepted" not in problem
             assert_problem(down.get("/healthz"), 503)

@@ -20,6 +20,7 @@ from services.ingest.uploads.mapping import plan_columns
 from services.ingest.uploads.reader import read_sheet
 from services.ingest.uploads.rows import convert_rows
 from tests.integration.ingest.conftest import ingest_settings
+from tests.keys import admin_keyring
 from tests.unit.ingest.upload_files import csv_bytes, good_row, xlsx_bytes, xlsx_row
 
 pytestmark = pytest.mark.integration
@@ -30,7 +31,8 @@ CSV = {"content-type": "text/csv"}
 def new_app(publisher: KafkaPublisher, bootstrap: str) -> TestClient:
     """An ingest app as a fresh process builds it: a new ledger that knows only what the topic holds."""
     ledger = KafkaIdLedger(bootstrap, UPLOADS_TOPIC, publisher, timeout_s=20.0)
-    return TestClient(create_app(publisher, ingest_settings(bootstrap), ledger))
+    keyring, headers = admin_keyring()
+    return TestClient(create_app(publisher, ingest_settings(bootstrap), ledger, keyring=keyring), headers=headers)
 
 
 @pytest.fixture

@@ -14,13 +14,15 @@ from satudata.events import make_event
 from satudata.problems import PROBLEM_JSON
 from satudata.settings import IngestSettings, Settings
 from services.ingest import Publisher, create_app
+from tests.keys import admin_keyring
 
 LIMIT = 2048
 
 
 def client_for(publisher: Publisher) -> TestClient:
     settings = Settings(ingest=IngestSettings(max_body_bytes=LIMIT))
-    return TestClient(create_app(publisher, settings), raise_server_exceptions=False)
+    keyring, headers = admin_keyring()
+    return TestClient(create_app(publisher, settings, keyring=keyring), raise_server_exceptions=False, headers=headers)
 
 
 def one_event() -> bytes:

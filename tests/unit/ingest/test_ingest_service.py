@@ -7,12 +7,14 @@ from typing import Any
 import orjson
 import pytest
 
+from satudata.access import Role, generate
 from satudata.events import FEEDS, make_event
 from satudata.problems import ProblemError
 from services.ingest.body import Body
 from services.ingest.service import ingest, kafka_key, triage
 
 RAW = FEEDS["child_measurement"].raw_topic
+ADMIN = generate(Role.ADMIN, "test admin")[1]
 
 
 def event(event_id: str, desa: str | None = "5301042003", **overrides: Any) -> dict[str, Any]:
@@ -51,7 +53,7 @@ def test_kafka_key_is_the_subject_else_the_data_desa_code() -> None:
 
 def test_ingest_publishes_compact_json_to_the_raw_topic(publisher) -> None:
     sent = event("a")
-    receipt = ingest(Body([sent], single=True), publisher)
+    receipt = ingest(Body([sent], single=True), publisher, ADMIN)
     assert receipt.to_dict() == {"accepted": ["a"], "refused": []}
     [(topic, key, value)] = publisher.published
     assert (topic, key) == (RAW, b"5301042003")
@@ -59,7 +61,7 @@ def test_ingest_publishes_compact_json_to_the_raw_topic(publisher) -> None:
 
 
 def test_a_mixed_batch_publishes_the_accepted_and_reports_the_refused(publisher) -> None:
-    receipt = ingest(Body([event("a"), {"id": "b"}, "junk", event("c")], single=False), publisher)
+    receipt = ingest(Body([event("a"), {"id": "b"}, "junk", event("c")], single=False), publisher, ADMIN)
     answer = receipt.to_dict()
     assert answer["accepted"] == ["a", "c"]
     assert [(r["index"], r["id"]) for r in answer["refused"]] == [(1, "b"), (2, None)]
@@ -69,7 +71,7 @@ def test_a_mixed_batch_publishes_the_accepted_and_reports_the_refused(publisher)
 
 def test_a_single_invalid_event_is_422_with_its_own_problem_and_publishes_nothing(publisher) -> None:
     with pytest.raises(ProblemError) as caught:
-        ingest(Body([event("a", type="nope")], single=True), publisher)
+        ingest(Body([event("a", type="nope")], single=True), publisher, ADMIN)
     problem = caught.value.problem.to_dict()
     assert problem["status"] == 422 and problem["type"].endswith("/invalid-envelope")
     assert problem["errors"] == [{"pointer": "/type", "detail": "jenis kejadian tidak dikenal / unknown event type"}]
@@ -78,7 +80,7 @@ def test_a_single_invalid_event_is_422_with_its_own_problem_and_publishes_nothin
 
 def test_a_batch_with_no_valid_item_is_422_listing_every_refusal(publisher) -> None:
     with pytest.raises(ProblemError) as caught:
-        ingest(Body([event("a", time="yesterday"), 3], single=False), publisher)
+        ingest(Body([event("a", time="yesterday"), 3], single=False), publisher, ADMIN)
     problem = caught.value.problem.to_dict()
     assert problem["status"] == 422
     assert [r["index"] for r in problem["refused"]] == [0, 1]
@@ -87,5 +89,5 @@ def test_a_batch_with_no_valid_item_is_422_listing_every_refusal(publisher) -> N
 
 def test_a_publisher_failure_is_503_and_claims_nothing(failing_publisher) -> None:
     with pytest.raises(ProblemError) as caught:
-        ingest(Body([event("a")], single=True), failing_publisher)
+        ingest(Body([event("a")], single=True), failing_publisher, ADMIN)
     assert caught.value.problem.status == 503

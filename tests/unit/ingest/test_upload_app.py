@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from satudata.settings import IngestSettings, Settings
 from services.ingest import create_app
+from tests.keys import admin_keyring
 from tests.unit.ingest.conftest import MemoryPublisher
 from tests.unit.ingest.upload_files import HEADER, NIK, csv_bytes, good_row, xlsx_bytes, xlsx_row
 
@@ -42,7 +43,8 @@ def ledger() -> MemoryLedger:
 @pytest.fixture
 def client(publisher: MemoryPublisher, ledger: MemoryLedger) -> TestClient:
     settings = Settings(ingest=IngestSettings(max_body_bytes=LIMIT))
-    return TestClient(create_app(publisher, settings, ledger))
+    keyring, headers = admin_keyring()
+    return TestClient(create_app(publisher, settings, ledger, keyring=keyring), headers=headers)
 
 
 def problem(response: Any, status: int) -> dict[str, Any]:
@@ -161,7 +163,8 @@ def test_other_content_types_are_415(client: TestClient) -> None:
 def test_an_unconfirmed_publish_is_503_and_remembers_nothing(
     ledger: MemoryLedger, failing_publisher: MemoryPublisher
 ) -> None:
-    client = TestClient(create_app(failing_publisher, Settings(), ledger))
+    keyring, headers = admin_keyring()
+    client = TestClient(create_app(failing_publisher, Settings(), ledger, keyring=keyring), headers=headers)
     body = problem(
         client.post("/v1/uploads/child_measurement", content=csv_bytes([good_row(1)]), headers=CSV, params=SOURCE), 503
     )
@@ -170,7 +173,8 @@ def test_an_unconfirmed_publish_is_503_and_remembers_nothing(
 
 
 def test_without_a_ledger_uploads_answer_503(publisher: MemoryPublisher) -> None:
-    client = TestClient(create_app(publisher, Settings()))
+    keyring, headers = admin_keyring()
+    client = TestClient(create_app(publisher, Settings(), keyring=keyring), headers=headers)
     problem(
         client.post("/v1/uploads/child_measurement", content=csv_bytes([good_row(1)]), headers=CSV, params=SOURCE), 503
     )
