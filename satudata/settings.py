@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -52,6 +53,11 @@ class QualitySettings(BaseModel):
     volume_min_weekly: float = Field(default=50.0, ge=0)
     conflict_burst: int = Field(default=5, ge=1)
     silence_day: int = Field(default=10, ge=1, le=28)
+    # "compiled": each suite as polars expressions (services/quality/compiled), GX only for what they cannot
+    # express; "gx": Great Expectations judges every batch. Every Nth batch of a feed GX re-checks the compiled
+    # verdict (0: never); a difference raises an evaluator_mismatch alert and GX's verdict is used.
+    evaluator: Literal["compiled", "gx"] = "compiled"
+    gx_recheck_every: int = Field(default=100, ge=0)
     # None: alerts stay in ClickHouse and on the quality topic; else each is also POSTed here as JSON.
     webhook_url: str | None = None
     webhook_attempts: int = Field(default=4, ge=1)
@@ -65,6 +71,12 @@ class IndicatorsSettings(BaseModel):
     batch_seconds: float = Field(default=1.0, gt=0)
     # convergence_reach joins four feeds' facts in ClickHouse: recomputed for the months that changed this often
     convergence_interval_s: float = Field(default=5.0, gt=0)
+
+
+class ApiSettings(BaseModel):
+    # Indicator answers are summed from a snapshot of the indicator's counts at most this old (seconds); at most
+    # the boards' 5 s refresh, which `Cache-Control: max-age=5` already allows; 0: every read queries ClickHouse.
+    snapshot_seconds: float = Field(default=5.0, ge=0, le=5)
 
 
 class Settings(BaseSettings):
@@ -87,6 +99,7 @@ class Settings(BaseSettings):
     quality: QualitySettings = QualitySettings()
     indicators: IndicatorsSettings = IndicatorsSettings()
     ingest: IngestSettings = IngestSettings()
+    api: ApiSettings = ApiSettings()
 
     @property
     def store_url(self) -> str:

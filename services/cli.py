@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from services.commands import anthro, contracts, indicators, kafka, publish, stack, synth
+from services.commands import anthro, contracts, grafana, indicators, kafka, keys, publish, stack, synth
 
 app = typer.Typer(
     name="satudata",
@@ -24,6 +24,8 @@ app.command("synth")(synth.synth)
 app.add_typer(contracts.app, name="contracts")
 app.add_typer(indicators.app, name="indicators")
 app.command("publish")(publish.publish)
+app.add_typer(grafana.app, name="grafana")
+app.add_typer(keys.app, name="keys")
 
 
 if __name__ == "__main__":

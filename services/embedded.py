@@ -94,9 +94,15 @@ async def _serve(
     servers: list[_EmbeddedServer] = []
     endpoints = Endpoints(bootstrap=settings.kafka.bootstrap)
     publisher = None
+    keyring = None
     if {"ingest", "api"} & set(services):
+        from satudata.kafka.keyring import KafkaKeyring
+
         # One producer for both doors: the API needs it only to replay the quarantine to the raw topics.
         publisher = KafkaPublisher(settings.kafka.bootstrap, timeout_s=settings.ingest.publish_timeout_s)
+        # One keyring for both, following the keys topic: a key created or revoked by `satudata keys` from
+        # another shell takes effect here within a second or two.
+        keyring = KafkaKeyring(settings.kafka.bootstrap, publisher)
     if "ingest" in services:
         from satudata.events import UPLOADS_TOPIC
         from satudata.kafka.ledger import KafkaIdLedger
@@ -104,12 +110,13 @@ async def _serve(
 
         assert publisher is not None
         ledger = KafkaIdLedger(settings.kafka.bootstrap, UPLOADS_TOPIC, publisher)
-        servers.append(_http_server(create_ingest(publisher, settings, ledger), host, ingest_port))
+        servers.append(_http_server(create_ingest(publisher, settings, ledger, keyring=keyring), host, ingest_port))
         endpoints.ingest = f"http://{host}:{ingest_port}"
     if "api" in services:
         from services.api.app import create_app as create_api
 
-        servers.append(_http_server(create_api(client, settings, publisher=publisher), host, api_port))
+        api = create_api(client, settings, publisher=publisher, keyring=keyring)
+        servers.append(_http_server(api, host, api_port))
         endpoints.api = f"http://{host}:{api_port}"
 
     tasks: list[asyncio.Task[None]] = []
@@ -141,6 +148,8 @@ async def _serve(
         await asyncio.gather(*tasks, return_exceptions=True)
         if faust_app is not None:
             await faust_app.stop()
+        if keyring is not None:
+            keyring.close()
         if publisher is not None:
             publisher.close()
         if client is not None:

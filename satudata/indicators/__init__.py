@@ -4,7 +4,7 @@ The indicators service decides which record counts for a subject and period and 
 here are pure and vectorised, so the same code serves the stream, a rebuild and the joined convergence job.
 """
 
-from satudata.indicators.registry import INDICATORS, Indicator, Method, of_feed
+from satudata.indicators.registry import INDICATORS, Indicator, Method, is_small_cell, of_feed
 from satudata.indicators.rules import (
     ANTHRO_CODES,
     FEED_VALUES,
@@ -41,6 +41,7 @@ __all__ = [
     "denominator_column",
     "extreme_poor",
     "family_at_risk",
+    "is_small_cell",
     "numerator_column",
     "of_feed",
     "period_start",

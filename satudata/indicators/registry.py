@@ -41,6 +41,16 @@ class Indicator:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def small_cell_limit(self, default: int) -> int:
+        """Its own small-cell threshold, or `default` (the settings' SATUDATA_SMALL_CELL_THRESHOLD)."""
+        return default if self.small_cell_threshold is None else self.small_cell_threshold
+
+
+def is_small_cell(denominator: int | None, limit: int) -> bool:
+    """Whether a cell must be hidden from the public: it counted someone, but fewer than `limit` people, whom
+    neighbours could recognise. A denominator of 0 counted nobody and has nothing to hide (its value is null)."""
+    return denominator is not None and 0 < denominator < limit
+
 
 _CHILD = ("child_measurement",)
 _WHO = (

@@ -28,6 +28,11 @@ class ClientProvider:
             self._factory = source
         self._lock = threading.Lock()
 
+    @property
+    def built(self) -> Client | None:
+        """The client if there is one already (no waiting), else None."""
+        return self._client
+
     def get(self) -> Client:
         if self._client is not None:
             return self._client

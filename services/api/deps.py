@@ -7,6 +7,7 @@ from typing import Annotated
 
 from clickhouse_connect.driver import Client
 from fastapi import Depends, Path, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from satudata.events import FEEDS, Feed
 from satudata.indicators import INDICATORS, Indicator
@@ -17,15 +18,20 @@ from satudata.settings import Settings
 from services.api import problems
 
 
-def _client(request: Request) -> Client:
-    return request.app.state.clients.get()
+# Dependencies are `async def` though nothing in them awaits: FastAPI runs a plain `def` dependency in the thread
+# pool, one hop per dependency per request, which cost more than the indicator answers themselves (bench/api.py).
+async def _client(request: Request) -> Client:
+    clients = request.app.state.clients
+    # Building the client may wait for ClickHouse: that first time only, in the thread pool.
+    built = clients.built
+    return built if built is not None else await run_in_threadpool(clients.get)
 
 
-def _master(request: Request) -> RegionMaster:
+async def _master(request: Request) -> RegionMaster:
     return request.app.state.master
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -43,7 +49,7 @@ def resolve_region(master: RegionMaster, code: str) -> Region:
         raise ProblemError(problems.unknown_region(str(exc))) from None
 
 
-def _region_query(
+async def _region_query(
     master: MasterDep,
     region: Annotated[
         str,
@@ -57,7 +63,7 @@ def _region_query(
     return resolve_region(master, region)
 
 
-def _region_path(
+async def _region_path(
     master: MasterDep,
     code: Annotated[
         str,
@@ -70,7 +76,7 @@ def _region_path(
     return resolve_region(master, code)
 
 
-def _indicator(
+async def _indicator(
     code: Annotated[
         str,
         Path(max_length=64, description="Kode indikator, mis. stunting_prevalence / Indicator code"),
@@ -94,7 +100,7 @@ def resolve_feed(name: str) -> Feed:
         raise ProblemError(problems.unknown_feed(name, sorted(FEEDS))) from None
 
 
-def _feed_query(
+async def _feed_query(
     feed: Annotated[
         str | None, Query(max_length=64, description="Nama feed, mis. child_measurement / Feed name")
     ] = None,

@@ -15,7 +15,21 @@ from satudata.problems import PROBLEM_JSON, Problem, bilingual
 class ProblemDoc(BaseModel):
     """The problem+json body, for the OpenAPI document only."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "/problems/unknown-indicator",
+                    "title": "Indikator tidak dikenal / Unknown indicator",
+                    "status": 404,
+                    "detail": "indikator 'stunting' tidak ada; yang dikenal: … / indicator 'stunting' does not "
+                    "exist; known: …",
+                    "known": ["stunting_prevalence", "wasting_prevalence"],
+                }
+            ]
+        },
+    )
     type: str
     title: str
     status: int

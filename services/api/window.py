@@ -58,7 +58,7 @@ def parse_bound(text: str, name: str, *, end: bool) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def _window(
+async def _window(
     start: Annotated[str | None, Query(alias="from", max_length=40, description=_HELP)] = None,
     end: Annotated[str | None, Query(alias="to", max_length=40, description=_HELP)] = None,
 ) -> Window:

@@ -31,6 +31,12 @@ def _announce(endpoints: embedded.Endpoints) -> None:
     if endpoints.api:
         console.print(f"  API              {endpoints.api}/v1/indicators/stunting_prevalence?region=53")
         console.print(f"  OpenAPI          {endpoints.api}/docs")
+        console.print(f"  Papan / board    {endpoints.api}/board")
+    if endpoints.ingest or endpoints.api:
+        console.print(
+            "  Kunci API / API keys: tanpa kunci hanya agregat publik / without one, public aggregates only;\n"
+            "    satudata keys create --role admin --name saya   (kirim / send: X-API-Key: <kunci / key>)"
+        )
     console.print("Hentikan dengan / stop with Ctrl+C")
 
 

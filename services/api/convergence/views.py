@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
+from satudata.access import Role
 from satudata.problems import ProblemError
 from services.api import cursor as cursors
 from services.api import problems
+from services.api.auth import require
 from services.api.convergence import service
 from services.api.convergence.models import EXAMPLE_PAGE, NotReachedPage
 from services.api.deps import ClientDep, MasterDep, resolve_region
 from services.api.indicators import periods
 
-router = APIRouter(prefix="/v1/convergence", tags=["convergence"])
+router = APIRouter(
+    prefix="/v1/convergence",
+    tags=["convergence"],
+    dependencies=[Depends(require(Role.OFFICIAL))],
+    responses=problems.problem_responses(401, 403),
+)
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 
@@ -27,13 +34,13 @@ DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
         "Anak sasaran convergence_reach pada bulan itu (balita pendek, dalam keluarga berisiko stunting, atau "
         "dalam rumah tangga miskin ekstrem) yang belum menerima intervensi dalam 90 hari, per desa di bawah "
         "wilayah (kabupaten, kecamatan atau desa), urut kode desa lalu pseudonim anak, berhalaman dengan kursor "
-        "(`next`). Hanya pseudonim (HMAC) anak dan KK, tidak pernah NIK atau nomor KK. Pembatasan akses "
-        "berdasarkan peran datang bersama kunci API; sampai saat itu daftar ini hanya memuat pseudonim. / "
+        "(`next`). Hanya pseudonim (HMAC) anak dan KK, tidak pernah NIK atau nomor KK. Perlu kunci API peran "
+        "official atau admin. / "
         "The month's convergence_reach target children (stunted, in a family at risk of stunting, or in an "
         "extreme-poor household) who received no intervention in 90 days, per desa under the region (kabupaten, "
         "kecamatan or desa), ordered by desa code then child pseudonym, paged by cursor (`next`). Only the "
-        "child's and the KK's pseudonyms (HMAC), never a NIK or KK number. Access control by role arrives with "
-        "API keys; until then this list holds pseudonyms only."
+        "child's and the KK's pseudonyms (HMAC), never a NIK or KK number. Needs an API key of role official "
+        "or admin."
     ),
     responses={
         200: {"content": {"application/json": {"example": EXAMPLE_PAGE}}},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from satudata.problems import ProblemError
 from services.api import problems
@@ -16,6 +16,8 @@ router = APIRouter(tags=["health"])
 
 
 class Health(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok", "clickhouse": "ok"}]})
+
     status: Literal["ok"]
     clickhouse: Literal["ok"]
 

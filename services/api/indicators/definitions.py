@@ -72,8 +72,7 @@ class IndicatorList(BaseModel):
 
 def definition(indicator: Indicator, settings: Settings) -> IndicatorDefinition:
     fields = indicator.to_dict()
-    if fields["small_cell_threshold"] is None:
-        fields["small_cell_threshold"] = settings.small_cell_threshold
+    fields["small_cell_threshold"] = indicator.small_cell_limit(settings.small_cell_threshold)
     fields["feeds"] = list(fields["feeds"])
     return IndicatorDefinition(**fields)
 

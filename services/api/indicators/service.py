@@ -7,11 +7,14 @@ groups by feed or partition, so an indicator that two feeds write (weighing_cove
 numerator, population the denominator) adds both. validity_rate (`quality`) is answered by `validity.py`, which
 differs only in the SQL: both shape their answers with the `*_answer` functions here, from the counts as
 `(numerator, denominator)` per key (region digits, group key or month), a key not counted standing for (0, 0).
+With `snapshots` enabled the same sums come from a short-lived snapshot of the indicator (snapshot.py) instead
+of a query each; a breakdown pages on region codes (`RegionPage`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, Literal
 
@@ -19,6 +22,7 @@ from clickhouse_connect.driver import Client
 
 from satudata.indicators import Indicator
 from satudata.regions import Level, Region, RegionMaster
+from services.api import cursor as cursors
 from services.api import redact
 from services.api.indicators import periods
 from services.api.indicators.models import (
@@ -30,6 +34,7 @@ from services.api.indicators.models import (
     PeriodCount,
     RegionCount,
 )
+from services.api.indicators.snapshot import Snapshots
 
 TABLE: Final = "satudata.indicator_value"
 # The column that holds a region's code at its level; the province has none because the table holds NTT only.
@@ -77,15 +82,15 @@ def value_answer(*, indicator: Indicator, region: Region, period: date, counts: 
 
 def breakdown_answer(
     *,
-    master: RegionMaster,
     indicator: Indicator,
     region: Region,
     period: date,
     by: Level,
+    page: RegionPage,
     counted: Mapping[str, Counts],
 ) -> IndicatorBreakdown:
-    """Every region of level `by` under `region`, in code order, zero-filled where nothing was counted; `counted`
-    is keyed by region digits."""
+    """The page's regions in code order, zero-filled where nothing was counted; `counted` is keyed by region
+    digits."""
     items = [
         RegionCount(
             region=child.code,
@@ -93,9 +98,16 @@ def breakdown_answer(
             level=child.level,
             **_numbers(counted.get(child.digits, _NOTHING)),
         )
-        for child in regions_under(master, region, by)
+        for child in page.regions
     ]
-    return IndicatorBreakdown(**_about(indicator, region), period=periods.format_period(period), by=by, items=items)
+    return IndicatorBreakdown(
+        **_about(indicator, region),
+        period=periods.format_period(period),
+        by=by,
+        items=items,
+        limit=page.limit,
+        next_cursor=page.next_cursor,
+    )
 
 
 def group_answer(
@@ -129,6 +141,29 @@ def series_answer(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class RegionPage:
+    """One page of a breakdown: regions in code order, keyset-paged on the last region's digits."""
+
+    regions: Sequence[Region]
+    limit: int
+    next_cursor: str | None
+
+    @classmethod
+    def of(cls, master: RegionMaster, region: Region, level: Level, *, limit: int, cursor: str | None) -> RegionPage:
+        after = cursors.decode(cursor, (str,))[0] if cursor else ""
+        under = [r for r in regions_under(master, region, level) if r.digits > after]
+        regions, next_cursor = cursors.take(under[: limit + 1], limit, lambda r: [r.digits])
+        return cls(regions, limit, next_cursor)
+
+    def clause(self, column: str) -> tuple[str, dict[str, str]]:
+        """SQL limiting `column` to the page's span of codes (the page is contiguous in code order)."""
+        if not self.regions:
+            return "false", {}
+        span = {"page_first": self.regions[0].digits, "page_last": self.regions[-1].digits}
+        return f"{column} >= {{page_first:String}} AND {column} <= {{page_last:String}}", span
+
+
 def regions_under(master: RegionMaster, region: Region, level: Level) -> list[Region]:
     """The regions of `level` inside `region`, in code order (the master keeps them sorted)."""
     every = {
@@ -149,7 +184,12 @@ def _where(region: Region) -> str:
     return clause
 
 
-def get(*, client: Client, indicator: Indicator, region: Region, period: date) -> IndicatorValue:
+def get(
+    *, client: Client, indicator: Indicator, region: Region, period: date, snapshots: Snapshots | None = None
+) -> IndicatorValue:
+    if snapshots is not None and snapshots.enabled:
+        counts = snapshots.get(client, indicator.code).counts(region, period)
+        return value_answer(indicator=indicator, region=region, period=period, counts=counts)
     sql = (
         f"SELECT sum(numerator), sum(denominator) FROM {TABLE} FINAL "
         f"WHERE {_where(region)} AND period = {{period:Date}}"
@@ -167,19 +207,38 @@ def breakdown(
     region: Region,
     period: date,
     by: Level,
+    limit: int,
+    cursor: str | None,
+    snapshots: Snapshots | None = None,
 ) -> IndicatorBreakdown:
-    """Every region of level `by` under `region`, in code order, zero-filled where nothing was counted."""
+    """A page of the regions of level `by` under `region`, in code order, zero-filled where nothing was counted."""
+    page = RegionPage.of(master, region, by, limit=limit, cursor=cursor)
+    if snapshots is not None and snapshots.enabled:
+        counted = snapshots.get(client, indicator.code).by(region, period, by)
+        return breakdown_answer(indicator=indicator, region=region, period=period, by=by, page=page, counted=counted)
+    span, span_params = page.clause(_COLUMN[by])
     sql = (
         f"SELECT {_COLUMN[by]} AS code, sum(numerator), sum(denominator) FROM {TABLE} FINAL "
-        f"WHERE {_where(region)} AND period = {{period:Date}} GROUP BY code"
+        f"WHERE {_where(region)} AND period = {{period:Date}} AND {span} GROUP BY code"
     )
-    params = {"indicator": indicator.code, "region": region.digits, "period": period}
+    params = {"indicator": indicator.code, "region": region.digits, "period": period, **span_params}
     counted = counted_rows(client, sql, params)
-    return breakdown_answer(master=master, indicator=indicator, region=region, period=period, by=by, counted=counted)
+    return breakdown_answer(indicator=indicator, region=region, period=period, by=by, page=page, counted=counted)
 
 
-def series(*, client: Client, indicator: Indicator, region: Region, first: date, last: date) -> IndicatorSeries:
+def series(
+    *,
+    client: Client,
+    indicator: Indicator,
+    region: Region,
+    first: date,
+    last: date,
+    snapshots: Snapshots | None = None,
+) -> IndicatorSeries:
     """One item per month from first to last, zero-filled months included."""
+    if snapshots is not None and snapshots.enabled:
+        counted = snapshots.get(client, indicator.code).series(region, first, last)
+        return series_answer(indicator=indicator, region=region, first=first, last=last, counted=counted)
     sql = (
         f"SELECT period, sum(numerator), sum(denominator) FROM {TABLE} FINAL "
         f"WHERE {_where(region)} AND period >= {{first:Date}} AND period <= {{last:Date}} GROUP BY period"

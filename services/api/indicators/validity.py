@@ -31,6 +31,7 @@ from services.api.indicators.models import (
 )
 from services.api.indicators.service import (
     Group,
+    RegionPage,
     breakdown_answer,
     counted_row,
     counted_rows,
@@ -80,15 +81,24 @@ def get(*, client: Client, indicator: Indicator, region: Region, period: date) -
 
 
 def breakdown(
-    *, client: Client, master: RegionMaster, indicator: Indicator, region: Region, period: date, by: Level
+    *,
+    client: Client,
+    master: RegionMaster,
+    indicator: Indicator,
+    region: Region,
+    period: date,
+    by: Level,
+    limit: int,
+    cursor: str | None,
 ) -> IndicatorBreakdown:
-    """Every kabupaten under the province (or the kabupaten itself), zero-filled."""
+    """Every kabupaten under the province (or the kabupaten itself), zero-filled, a page at a time."""
     check_level(indicator, region.level)
     check_level(indicator, by)
+    page = RegionPage.of(master, region, by, limit=limit, cursor=cursor)
     clause, params = _month(region, period)
     sql = f"SELECT kabupaten_code, {_COUNTS} FROM {TABLE} FINAL WHERE {clause} GROUP BY kabupaten_code"
     counted = counted_rows(client, sql, params)
-    return breakdown_answer(master=master, indicator=indicator, region=region, period=period, by=by, counted=counted)
+    return breakdown_answer(indicator=indicator, region=region, period=period, by=by, page=page, counted=counted)
 
 
 def by_group(

@@ -3,15 +3,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from functools import partial
+from typing import Annotated, Literal, TypeVar
 
-from fastapi import APIRouter, Query
+from clickhouse_connect.driver import Client
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
 
+from satudata.indicators import Indicator
 from satudata.problems import ProblemError
-from satudata.regions import LEVELS, Level
+from satudata.regions import LEVELS, Level, Region, RegionMaster
+from services.api import cursor as cursors
 from services.api import problems
+from services.api.auth import CallerDep
 from services.api.deps import ClientDep, IndicatorDep, MasterDep, RegionQueryDep, SettingsDep
-from services.api.indicators import definitions, periods, service, validity
+from services.api.indicators import definitions, periods, service, suppression, validity
 from services.api.indicators.definitions import IndicatorDefinition, IndicatorList
 from services.api.indicators.models import (
     IndicatorBreakdown,
@@ -19,6 +26,7 @@ from services.api.indicators.models import (
     IndicatorSeries,
     IndicatorValue,
 )
+from services.api.indicators.snapshot import Snapshots
 
 router = APIRouter(prefix="/v1/indicators", tags=["indicators"])
 
@@ -34,6 +42,15 @@ Period = Annotated[
     Query(pattern=periods.PATTERN, description="Bulan YYYY-MM (WITA); bawaan bulan ini / Month YYYY-MM (WITA)"),
 ]
 By = Literal["kabupaten", "kecamatan", "desa", "feed", "source"]
+Answer = TypeVar("Answer")
+# A breakdown by desa of the province holds 3,000+ regions: it pages like every other list.
+DEFAULT_LIMIT, MAX_LIMIT = 1000, 1000
+Limit = Annotated[
+    int, Query(ge=1, le=MAX_LIMIT, description="Wilayah per halaman bila `by` tingkat wilayah / Regions per page")
+]
+Cursor = Annotated[
+    str | None, Query(max_length=2000, description="next_cursor halaman sebelumnya / The previous page's next_cursor")
+]
 
 
 @router.get(
@@ -78,11 +95,14 @@ def indicator_definition(indicator: IndicatorDep, settings: SettingsDep) -> Indi
     ),
     responses=problems.problem_responses(400, 404, 422, 503),
 )
-def indicator_value(
+async def indicator_value(
+    request: Request,
     indicator: IndicatorDep,
     region: RegionQueryDep,
     client: ClientDep,
     master: MasterDep,
+    caller: CallerDep,
+    settings: SettingsDep,
     period: Period = None,
     by: Annotated[
         By | None,
@@ -93,13 +113,44 @@ def indicator_value(
             )
         ),
     ] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> IndicatorValue | IndicatorBreakdown | IndicatorGroupBreakdown:
+    snapshots = request.app.state.snapshots
+    answer = await _answer(
+        snapshots, indicator, partial(_value, indicator, region, client, master, period, by, limit, cursor, snapshots)
+    )
+    if isinstance(answer, IndicatorBreakdown):
+        answer.next = cursors.next_url(request, answer.next_cursor)
+    return suppression.for_caller(answer, caller=caller, indicator=indicator, settings=settings)
+
+
+async def _answer(snapshots: Snapshots, indicator: Indicator, work: Callable[[], Answer]) -> Answer:
+    """Sums over a fresh snapshot are microseconds: answered on the loop. Anything that may query ClickHouse (a
+    snapshot to load or check, validity_rate, snapshots off) runs in the thread pool, as a plain `def` route would:
+    the hop costs more than the sums."""
+    if indicator.method != "quality" and snapshots.fresh(indicator.code):
+        return work()
+    return await run_in_threadpool(work)
+
+
+def _value(
+    indicator: Indicator,
+    region: Region,
+    client: Client,
+    master: RegionMaster,
+    period: str | None,
+    by: By | None,
+    limit: int,
+    cursor: str | None,
+    snapshots: Snapshots,
 ) -> IndicatorValue | IndicatorBreakdown | IndicatorGroupBreakdown:
     month = periods.parse(period) if period else periods.current()
     quality = indicator.method == "quality"
     if quality:
         validity.check_level(indicator, region.level)
     if by is None:
-        reader = validity.get if quality else service.get
+        reader = validity.get if quality else partial(service.get, snapshots=snapshots)
         return reader(client=client, indicator=indicator, region=region, period=month)
     if by in ("feed", "source"):
         if not quality:
@@ -118,8 +169,17 @@ def indicator_value(
                 f"by={by} must be below the level of region {region.code} ({region.level})",
             )
         )
-    breakdown = validity.breakdown if quality else service.breakdown
-    return breakdown(client=client, master=master, indicator=indicator, region=region, period=month, by=level)
+    breakdown = validity.breakdown if quality else partial(service.breakdown, snapshots=snapshots)
+    return breakdown(
+        client=client,
+        master=master,
+        indicator=indicator,
+        region=region,
+        period=month,
+        by=level,
+        limit=limit,
+        cursor=cursor,
+    )
 
 
 @router.get(
@@ -133,10 +193,13 @@ def indicator_value(
     ),
     responses=problems.problem_responses(400, 404, 422, 503),
 )
-def indicator_series(
+async def indicator_series(
+    request: Request,
     indicator: IndicatorDep,
     region: RegionQueryDep,
     client: ClientDep,
+    caller: CallerDep,
+    settings: SettingsDep,
     start: Annotated[str | None, Query(alias="from", pattern=periods.PATTERN, description="YYYY-MM")] = None,
     end: Annotated[str | None, Query(alias="to", pattern=periods.PATTERN, description="YYYY-MM")] = None,
 ) -> IndicatorSeries:
@@ -149,5 +212,9 @@ def indicator_series(
                 f"from must not be after to, and span at most {MAX_SERIES_MONTHS} months",
             )
         )
-    reader = validity.series if indicator.method == "quality" else service.series
-    return reader(client=client, indicator=indicator, region=region, first=first, last=last)
+    snapshots = request.app.state.snapshots
+    reader = validity.series if indicator.method == "quality" else partial(service.series, snapshots=snapshots)
+    answer = await _answer(
+        snapshots, indicator, partial(reader, client=client, indicator=indicator, region=region, first=first, last=last)
+    )
+    return suppression.for_caller(answer, caller=caller, indicator=indicator, settings=settings)

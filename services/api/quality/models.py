@@ -2,13 +2,56 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.api.times import UtcDateTime
 
 GroupBy = Literal["agency", "feed", "kabupaten", "source"]
 Rate = Annotated[float | None, Field(ge=0, le=1)]
+
+_SCORE: Final[dict[str, Any]] = {
+    "received": 1200,
+    "clean": 1104,
+    "quarantined": 96,
+    "warnings": 40,
+    "validity": 0.92,
+    "timeliness": 0.875,
+    "completeness": 0.97,
+}
+_ALERT: Final[dict[str, Any]] = {
+    "alert_id": "validity_low:puskesmas-oesapa:2025-03-14T02",
+    "kind": "validity_low",
+    "feed": "child_measurement",
+    "source": "puskesmas-oesapa",
+    "kabupaten_code": "53.71",
+    "kabupaten_name": "Kota Kupang",
+    "rule": "",
+    "since": "2025-03-14T01:00:00Z",
+    "raised_at": "2025-03-14T02:00:00Z",
+    "value": 0.62,
+    "threshold": 0.8,
+    "example_record_id": "PKM-OSP-2025-000123",
+    "message_id": "Validitas puskesmas-oesapa 62 % (ambang 80 %) sejak 14 Mar 09.00 WITA",
+    "message_en": "puskesmas-oesapa validity 62 % (threshold 80 %) since 14 Mar 09:00 WITA",
+}
+_CONFLICT: Final[dict[str, Any]] = {
+    "conflict_id": "c-5f2a9e",
+    "field": "birth_date",
+    "feed_a": "child_measurement",
+    "source_a": "puskesmas-oesapa",
+    "record_id_a": "PKM-OSP-2025-000123",
+    "value_a": "2023-01-14",
+    "feed_b": "family_risk",
+    "source_b": "tpk-alak",
+    "record_id_b": "TPK-2025-88",
+    "value_b": "2023-01-04",
+    "kabupaten_code": "53.71",
+    "kabupaten_name": "Kota Kupang",
+    "detected_at": "2025-03-14T02:15:00Z",
+}
+_LAST_PAGE: Final = {"limit": 100, "next_cursor": None, "next": None}
 
 
 class ScoreCounts(BaseModel):
@@ -37,9 +80,23 @@ class ScoreGroup(ScoreCounts):
 
 
 class Scorecard(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "by": "kabupaten",
+                    "from": "2025-02-28T16:00:00Z",
+                    "to": "2025-03-31T16:00:00Z",
+                    "total": _SCORE,
+                    "items": [{"key": "53.71", "name": "Kota Kupang", **_SCORE}],
+                }
+            ]
+        }
+    )
+
     by: GroupBy
-    start: datetime | None = Field(alias="from")
-    end: datetime | None = Field(alias="to", description="Eksklusif / Exclusive")
+    start: UtcDateTime | None = Field(alias="from")
+    end: UtcDateTime | None = Field(alias="to", description="Eksklusif / Exclusive")
     total: ScoreCounts
     items: list[ScoreGroup]
 
@@ -52,8 +109,8 @@ class Alert(BaseModel):
     kabupaten_code: str | None
     kabupaten_name: str | None
     rule: str
-    since: datetime
-    raised_at: datetime
+    since: UtcDateTime
+    raised_at: UtcDateTime
     value: float
     threshold: float
     example_record_id: str
@@ -62,6 +119,8 @@ class Alert(BaseModel):
 
 
 class AlertList(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [_ALERT], **_LAST_PAGE}]})
+
     items: list[Alert]
     limit: int
     next_cursor: str | None
@@ -81,10 +140,12 @@ class Conflict(BaseModel):
     value_b: str
     kabupaten_code: str | None
     kabupaten_name: str | None
-    detected_at: datetime
+    detected_at: UtcDateTime
 
 
 class ConflictList(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [_CONFLICT], **_LAST_PAGE}]})
+
     items: list[Conflict]
     limit: int
     next_cursor: str | None

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
+from satudata.access import Role
 from services.api import cursor as cursors
 from services.api import problems
+from services.api.auth import require
 from services.api.deps import ClientDep, FeedQueryDep, MasterDep
 from services.api.quality import scorecard as scorecards
 from services.api.quality import service
 from services.api.quality.models import AlertList, ConflictList, GroupBy, Scorecard
 from services.api.window import WindowDep
 
-router = APIRouter(prefix="/v1/quality", tags=["quality"])
+router = APIRouter(
+    prefix="/v1/quality",
+    tags=["quality"],
+    dependencies=[Depends(require(Role.OPERATOR))],
+    responses=problems.problem_responses(401, 403),
+)
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="1-1000")]
@@ -22,17 +29,6 @@ Cursor = Annotated[
     str | None, Query(max_length=2000, description="next_cursor halaman sebelumnya / The previous page's next_cursor")
 ]
 Source = Annotated[str | None, Query(max_length=200, description="CloudEvent source")]
-
-
-_SCORE_EXAMPLE = {
-    "received": 1200,
-    "clean": 1104,
-    "quarantined": 96,
-    "warnings": 40,
-    "validity": 0.92,
-    "timeliness": 0.875,
-    "completeness": 0.97,
-}
 
 
 @router.get(
@@ -54,22 +50,7 @@ _SCORE_EXAMPLE = {
         "`<field>_missing` (a required field absent or null) or `<field>_empty` (a required text blank), as an "
         "error or a warning. **warnings** = records with at least one warning. Without `from`/`to`: all history."
     ),
-    responses={
-        200: {
-            "content": {
-                "application/json": {
-                    "example": {
-                        "by": "kabupaten",
-                        "from": "2025-02-28T16:00:00Z",
-                        "to": "2025-03-31T16:00:00Z",
-                        "total": _SCORE_EXAMPLE,
-                        "items": [{"key": "53.71", "name": "Kota Kupang", **_SCORE_EXAMPLE}],
-                    }
-                }
-            }
-        },
-        **problems.problem_responses(422, 503),
-    },
+    responses=problems.problem_responses(422, 503),
 )
 def quality_scorecard(
     client: ClientDep,
@@ -91,38 +72,7 @@ def quality_scorecard(
         "a silent source, a burst of cross-agency conflicts; each with a message in both languages, since when, "
         "and an example record_id. `from`/`to` apply to when the alert was raised."
     ),
-    responses={
-        200: {
-            "content": {
-                "application/json": {
-                    "example": {
-                        "items": [
-                            {
-                                "alert_id": "validity_low:puskesmas-oesapa:2025-03-14T02",
-                                "kind": "validity_low",
-                                "feed": "child_measurement",
-                                "source": "puskesmas-oesapa",
-                                "kabupaten_code": "53.71",
-                                "kabupaten_name": "Kota Kupang",
-                                "rule": "",
-                                "since": "2025-03-14T01:00:00Z",
-                                "raised_at": "2025-03-14T02:00:00Z",
-                                "value": 0.62,
-                                "threshold": 0.8,
-                                "example_record_id": "PKM-OSP-2025-000123",
-                                "message_id": "Validitas puskesmas-oesapa 62 % (ambang 80 %) sejak 14 Mar 09.00 WITA",
-                                "message_en": "puskesmas-oesapa validity 62 % (threshold 80 %) since 14 Mar 09:00 WITA",
-                            }
-                        ],
-                        "limit": 100,
-                        "next_cursor": None,
-                        "next": None,
-                    }
-                }
-            }
-        },
-        **problems.problem_responses(422, 503),
-    },
+    responses=problems.problem_responses(422, 503),
 )
 def quality_alerts(
     request: Request,
@@ -158,37 +108,7 @@ def quality_alerts(
         "person with a different birth date or sex in two feeds or from two agencies. With `source`, the "
         "conflicts that source is on either side of. Holds no NIK."
     ),
-    responses={
-        200: {
-            "content": {
-                "application/json": {
-                    "example": {
-                        "items": [
-                            {
-                                "conflict_id": "c-5f2a9e",
-                                "field": "birth_date",
-                                "feed_a": "child_measurement",
-                                "source_a": "puskesmas-oesapa",
-                                "record_id_a": "PKM-OSP-2025-000123",
-                                "value_a": "2023-01-14",
-                                "feed_b": "family_risk",
-                                "source_b": "tpk-alak",
-                                "record_id_b": "TPK-2025-88",
-                                "value_b": "2023-01-04",
-                                "kabupaten_code": "53.71",
-                                "kabupaten_name": "Kota Kupang",
-                                "detected_at": "2025-03-14T02:15:00Z",
-                            }
-                        ],
-                        "limit": 100,
-                        "next_cursor": None,
-                        "next": None,
-                    }
-                }
-            }
-        },
-        **problems.problem_responses(422, 503),
-    },
+    responses=problems.problem_responses(422, 503),
 )
 def quality_conflicts(
     request: Request,

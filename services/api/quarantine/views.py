@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
+from satudata.access import Role
 from satudata.problems import ProblemError
 from services.api import cursor as cursors
 from services.api import problems
+from services.api.auth import require
 from services.api.deps import ClientDep, FeedQueryDep, MasterDep, resolve_feed
 from services.api.ports import Publisher
 from services.api.quarantine import replay as replays
@@ -16,47 +18,18 @@ from services.api.quarantine import service
 from services.api.quarantine.models import QuarantinePage, ReplayResult, Status
 from services.api.window import WindowDep
 
-router = APIRouter(prefix="/v1/quarantine", tags=["quarantine"])
+router = APIRouter(
+    prefix="/v1/quarantine",
+    tags=["quarantine"],
+    dependencies=[Depends(require(Role.OPERATOR))],
+    responses=problems.problem_responses(401, 403),
+)
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 Rule = Annotated[str | None, Query(max_length=100, description="Nama aturan, mis. nik_format / Rule name")]
 Cursor = Annotated[
     str | None, Query(max_length=2000, description="next_cursor halaman sebelumnya / The previous page's next_cursor")
 ]
-
-_EXAMPLE_PAGE = {
-    "items": [
-        {
-            "event_id": "3f1c2a9e-7d1b-4b7e-9a51-2f0c8d6e1a01",
-            "feed": "child_measurement",
-            "source": "puskesmas-oesapa",
-            "record_id": "PKM-OSP-2025-000123",
-            "desa_code": "53.71.01.1001",
-            "desa_name": "Namosain",
-            "kecamatan_code": "53.71.01",
-            "kecamatan_name": "Alak",
-            "kabupaten_code": "53.71",
-            "kabupaten_name": "Kota Kupang",
-            "rules": ["nik_birth_date_mismatch"],
-            "reasons": [
-                {
-                    "rule": "nik_birth_date_mismatch",
-                    "severity": "error",
-                    "message_id": "Tanggal lahir di NIK tidak sama dengan birth_date.",
-                    "message_en": "The birth date in the NIK does not match birth_date.",
-                }
-            ],
-            "received_at": "2025-03-14T02:15:00Z",
-            "status": "open",
-            "resolved_at": None,
-            "resolved_by": "",
-            "event": {"id": "3f1c2a9e-…", "data": {"child_nik": "5371**********01", "desa_code": "5371011001"}},
-        }
-    ],
-    "limit": 100,
-    "next_cursor": "WzE3NDE5MTg1MDAwMDAsImNoaWxkX21lYXN1cmVtZW50IiwiM2YxYyJd",
-    "next": "/v1/quarantine?feed=child_measurement&cursor=WzE3NDE5MTg1MDAwMDAsImNoaWxkX21lYXN1cmVtZW50IiwiM2YxYyJd",
-}
 
 
 @router.get(
@@ -70,10 +43,7 @@ _EXAMPLE_PAGE = {
         "with all its reasons (Bahasa Indonesia and English). NIK and KK numbers are masked: only the 4 region "
         "digits and the last 2 show. Paged by cursor (`next`); without `status` every status is listed."
     ),
-    responses={
-        200: {"content": {"application/json": {"example": _EXAMPLE_PAGE}}},
-        **problems.problem_responses(422, 503),
-    },
+    responses=problems.problem_responses(422, 503),
 )
 def list_quarantine(
     request: Request,
@@ -119,25 +89,7 @@ def list_quarantine(
         f"{replays.MAX_PER_CALL:,} per call; the quality gateway judges them again and resolves the rows that now "
         "pass. Continue with `cursor=next_cursor` while `remaining` > 0. 503 without a Kafka publisher."
     ),
-    responses={
-        202: {
-            "content": {
-                "application/json": {
-                    "example": {
-                        "feed": "child_measurement",
-                        "rule": "height_cm_out_of_range",
-                        "topic": "satudata.raw.child_measurement.v1",
-                        "republished": 2,
-                        "event_ids": ["3f1c2a9e-7d1b-4b7e-9a51-2f0c8d6e1a01", "8b0e…"],
-                        "remaining": 0,
-                        "skipped": 1,
-                        "next_cursor": None,
-                    }
-                }
-            }
-        },
-        **problems.problem_responses(422, 503),
-    },
+    responses=problems.problem_responses(422, 503),
 )
 def replay_quarantine(
     request: Request,

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from satudata.regions import Region, RegionMaster, master, normalise_code
 from satudata.settings import Settings
 from services.api import create_app
+from tests.keys import admin_keyring
 
 MARCH, APRIL = date(2025, 3, 1), date(2025, 4, 1)
 SEEDED_INDICATORS = ("stunting_prevalence", "wasting_prevalence")
@@ -114,5 +115,15 @@ def seeded(store: Client) -> Seeded:
 
 @pytest.fixture
 def api(store: Client) -> Iterator[TestClient]:
+    """An anonymous caller's client (the public: small cells suppressed, role-only routes refused)."""
     with TestClient(create_app(store, Settings(environment="test"))) as client:
+        yield client
+
+
+@pytest.fixture
+def admin_api(store: Client) -> Iterator[TestClient]:
+    """An admin's client, for tests about the numbers themselves (access and suppression: test_api_access.py).
+    A module opts in by overriding `api` with it."""
+    keyring, headers = admin_keyring()
+    with TestClient(create_app(store, Settings(environment="test"), keyring=keyring), headers=headers) as client:
         yield client

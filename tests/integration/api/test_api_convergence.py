@@ -18,6 +18,13 @@ from satudata.regions import Region, master
 
 pytestmark = pytest.mark.integration
 
+
+@pytest.fixture
+def api(admin_api: TestClient) -> TestClient:
+    """These tests are about the numbers: an admin sees them unsuppressed (access: test_api_access.py)."""
+    return admin_api
+
+
 URL = "/v1/convergence/not-reached"
 MARCH, APRIL = date(2025, 3, 1), date(2025, 4, 1)
 COLUMNS = [

@@ -17,6 +17,13 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.integration
 
+
+@pytest.fixture
+def api(admin_api: TestClient) -> TestClient:
+    """These tests are about the numbers: an admin sees them unsuppressed (access: test_api_access.py)."""
+    return admin_api
+
+
 STUNTING = "stunting_prevalence"
 MARCH, APRIL = date(2025, 3, 1), date(2025, 4, 1)  # the months the seed fills
 

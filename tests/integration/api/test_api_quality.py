@@ -18,6 +18,7 @@ from satudata.nik import make_nik
 from satudata.regions import master
 from satudata.settings import Settings
 from services.api import create_app
+from tests.keys import admin_keyring
 
 pytestmark = pytest.mark.integration
 
@@ -79,7 +80,8 @@ def store_q(store: Client) -> Client:
 
 @pytest.fixture
 def api(store_q: Client) -> Iterator[TestClient]:
-    with TestClient(create_app(store_q, Settings(environment="test"))) as client:
+    keyring, headers = admin_keyring()
+    with TestClient(create_app(store_q, Settings(environment="test"), keyring=keyring), headers=headers) as client:
         yield client
 
 

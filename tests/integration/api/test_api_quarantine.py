@@ -20,6 +20,7 @@ from satudata.nik import make_kk, make_nik, mask
 from satudata.regions import Region, master
 from satudata.settings import Settings
 from services.api import create_app
+from tests.keys import admin_keyring
 
 pytestmark = pytest.mark.integration
 
@@ -147,7 +148,8 @@ def seeded(store: Client) -> Seeded:
 
 @pytest.fixture
 def api(store: Client) -> Iterator[TestClient]:
-    with TestClient(create_app(store, Settings(environment="test"))) as client:
+    keyring, headers = admin_keyring()
+    with TestClient(create_app(store, Settings(environment="test"), keyring=keyring), headers=headers) as client:
         yield client
 
 

@@ -21,6 +21,7 @@ from satudata.nik import make_nik
 from satudata.regions import master
 from satudata.settings import Settings
 from services.api import create_app
+from tests.keys import admin_keyring
 
 pytestmark = pytest.mark.integration
 
@@ -84,7 +85,9 @@ def topics(bootstrap: str) -> Iterator[dict[str, RawTopic]]:
 
 @pytest.fixture
 def api(store: Client, publisher: KafkaPublisher) -> Iterator[TestClient]:
-    with TestClient(create_app(store, Settings(environment="test"), publisher=publisher)) as client:
+    keyring, headers = admin_keyring()
+    app = create_app(store, Settings(environment="test"), publisher=publisher, keyring=keyring)
+    with TestClient(app, headers=headers) as client:
         yield client
 
 
@@ -173,7 +176,8 @@ def test_replay_is_bounded_and_continues_by_cursor(
 
 
 def test_replay_refusals(store: Client, api: TestClient, seeded: dict[str, list[Any]]) -> None:
-    with TestClient(create_app(store, Settings(environment="test"))) as without:
+    keyring, headers = admin_keyring()
+    with TestClient(create_app(store, Settings(environment="test"), keyring=keyring), headers=headers) as without:
         answer = without.post("/v1/quarantine/replay", params={"feed": "child_measurement"})
         assert answer.status_code == 503 and answer.json()["type"] == "/problems/publisher-unavailable"
     unknown = api.post("/v1/quarantine/replay", params={"feed": "balita"})
@@ -190,7 +194,9 @@ def test_a_broker_that_does_not_answer_is_503(store: Client, seeded: dict[str, l
         port = probe.getsockname()[1]
     dead = KafkaPublisher(f"127.0.0.1:{port}", timeout_s=1.0)
     try:
-        with TestClient(create_app(store, Settings(environment="test"), publisher=dead)) as client:
+        keyring, headers = admin_keyring()
+        app = create_app(store, Settings(environment="test"), publisher=dead, keyring=keyring)
+        with TestClient(app, headers=headers) as client:
             answer = client.post("/v1/quarantine/replay", params={"feed": "child_measurement"})
     finally:
         dead.close()

@@ -16,6 +16,13 @@ from satudata.regions import master
 
 pytestmark = pytest.mark.integration
 
+
+@pytest.fixture
+def api(admin_api: TestClient) -> TestClient:
+    """These tests are about the numbers: an admin sees them unsuppressed (access: test_api_access.py)."""
+    return admin_api
+
+
 VALIDITY = "validity_rate"
 PROBLEM_JSON = "application/problem+json"
 T0 = datetime(2025, 4, 2, tzinfo=UTC)
