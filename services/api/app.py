@@ -12,7 +12,7 @@ from satudata.access import Keyring
 from satudata.boards import BOARDS, Board
 from satudata.regions import RegionMaster, master
 from satudata.settings import Settings, get_settings
-from services.api import caching, errors, openapi
+from services.api import answer_cache, caching, errors, openapi
 from services.api.auth import resolve_caller
 from services.api.boards import page as board_page
 from services.api.boards.views import router as boards_router
@@ -73,6 +73,8 @@ def create_app(
     app.state.keyring = keyring
     app.state.boards = BOARDS if boards is None else boards
     errors.install(app)
+    # Added first, so it runs inside CachingMiddleware: a kept answer gets the same ETag and Cache-Control.
+    app.add_middleware(answer_cache.AnswerCacheMiddleware, snapshots=app.state.snapshots)
     app.add_middleware(caching.CachingMiddleware)
     openapi.install(app)
     app.include_router(health_router)

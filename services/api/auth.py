@@ -6,12 +6,13 @@ with 401 (never treated as anonymous: a caller who sent a key expects its rights
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
+from starlette.concurrency import run_in_threadpool
 
 from satudata.access import Audience, Role, may_see, sees_small_cells
 from satudata.access.problems import HEADER, authenticate, forbidden, key_required
@@ -44,10 +45,12 @@ class Caller:
 ANONYMOUS = Caller()
 
 
-def resolve_caller(request: Request, key: Annotated[str | None, Depends(_api_key)]) -> Caller:
+# `async def`, as every request dependency here (services/api/deps.py): a plain `def` would cost every request a
+# thread-pool hop. Only a presented key goes to the thread pool: the first lookup waits for the keyring to be read.
+async def resolve_caller(request: Request, key: Annotated[str | None, Depends(_api_key)]) -> Caller:
     if not key:
         return ANONYMOUS
-    record = authenticate(getattr(request.app.state, "keyring", None), key)
+    record = await run_in_threadpool(authenticate, getattr(request.app.state, "keyring", None), key)
     request.state.key_id = record.key_id
     return Caller(role=record.role, key_id=record.key_id, agency=record.agency, feeds=record.feeds)
 
@@ -65,11 +68,11 @@ def sees_small_cells_of(caller: Caller) -> bool:
     return sees_small_cells(caller.role)
 
 
-def require(*roles: Role) -> Callable[[Caller], Caller]:
+def require(*roles: Role) -> Callable[[Caller], Awaitable[Caller]]:
     """A dependency that lets through the given roles (and admin); 401 without a key, 403 with another role."""
     allowed = sorted({*roles, Role.ADMIN}, key=list(Role).index)
 
-    def check(caller: CallerDep) -> Caller:
+    async def check(caller: CallerDep) -> Caller:
         if caller.role in allowed:
             return caller
         if caller.anonymous:

@@ -20,7 +20,10 @@ from services.api import problems
 
 # Dependencies are `async def` though nothing in them awaits: FastAPI runs a plain `def` dependency in the thread
 # pool, one hop per dependency per request, which cost more than the indicator answers themselves (bench/api.py).
-async def _client(request: Request) -> Client:
+# Each dependency costs a request ~20-30 µs of FastAPI's solving (more than an answer from a snapshot), so the
+# hottest routes (indicator values and series) read the app's state through these functions rather than declaring
+# a dependency for each.
+async def client_of(request: Request) -> Client:
     clients = request.app.state.clients
     # Building the client may wait for ClickHouse: that first time only, in the thread pool.
     built = clients.built
@@ -35,7 +38,7 @@ async def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-ClientDep = Annotated[Client, Depends(_client)]
+ClientDep = Annotated[Client, Depends(client_of)]
 MasterDep = Annotated[RegionMaster, Depends(_master)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
@@ -50,7 +53,7 @@ def resolve_region(master: RegionMaster, code: str) -> Region:
 
 
 async def _region_query(
-    master: MasterDep,
+    request: Request,
     region: Annotated[
         str,
         Query(
@@ -60,7 +63,7 @@ async def _region_query(
         ),
     ] = NTT_PROVINCE_CODE,
 ) -> Region:
-    return resolve_region(master, region)
+    return resolve_region(request.app.state.master, region)
 
 
 async def _region_path(

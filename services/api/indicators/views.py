@@ -14,10 +14,10 @@ from starlette.concurrency import run_in_threadpool
 from satudata.indicators import Indicator
 from satudata.problems import ProblemError
 from satudata.regions import LEVELS, Level, Region, RegionMaster
+from services.api import answer_cache, problems
 from services.api import cursor as cursors
-from services.api import problems
 from services.api.auth import CallerDep
-from services.api.deps import ClientDep, IndicatorDep, MasterDep, RegionQueryDep, SettingsDep
+from services.api.deps import IndicatorDep, RegionQueryDep, SettingsDep, client_of
 from services.api.indicators import definitions, periods, service, suppression, validity
 from services.api.indicators.definitions import IndicatorDefinition, IndicatorList
 from services.api.indicators.models import (
@@ -99,10 +99,7 @@ async def indicator_value(
     request: Request,
     indicator: IndicatorDep,
     region: RegionQueryDep,
-    client: ClientDep,
-    master: MasterDep,
     caller: CallerDep,
-    settings: SettingsDep,
     period: Period = None,
     by: Annotated[
         By | None,
@@ -116,22 +113,27 @@ async def indicator_value(
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> IndicatorValue | IndicatorBreakdown | IndicatorGroupBreakdown:
-    snapshots = request.app.state.snapshots
-    answer = await _answer(
-        snapshots, indicator, partial(_value, indicator, region, client, master, period, by, limit, cursor, snapshots)
-    )
+    state, client = request.app.state, await client_of(request)
+    work = partial(_value, indicator, region, client, state.master, period, by, limit, cursor, state.snapshots)
+    answer = await _answer(request, state.snapshots, indicator, work)
     if isinstance(answer, IndicatorBreakdown):
         answer.next = cursors.next_url(request, answer.next_cursor)
-    return suppression.for_caller(answer, caller=caller, indicator=indicator, settings=settings)
+    return suppression.for_caller(answer, caller=caller, indicator=indicator, settings=state.settings)
 
 
-async def _answer(snapshots: Snapshots, indicator: Indicator, work: Callable[[], Answer]) -> Answer:
-    """Sums over a fresh snapshot are microseconds: answered on the loop. Anything that may query ClickHouse (a
-    snapshot to load or check, validity_rate, snapshots off) runs in the thread pool, as a plain `def` route would:
-    the hop costs more than the sums."""
-    if indicator.method != "quality" and snapshots.fresh(indicator.code):
-        return work()
-    return await run_in_threadpool(work)
+async def _answer(request: Request, snapshots: Snapshots, indicator: Indicator, work: Callable[[], Answer]) -> Answer:
+    """Sums over a fresh snapshot are microseconds: answered on the loop, and the answer may be kept while that
+    snapshot serves (answer_cache.py). Anything that may query ClickHouse (a snapshot to load or check,
+    validity_rate, snapshots off) runs in the thread pool, as a plain `def` route would: the hop costs more than
+    the sums."""
+    snapshot = snapshots.current(indicator.code) if indicator.method != "quality" else None
+    if snapshot is None:
+        return await run_in_threadpool(work)
+    answer = work()
+    # Kept only if no load replaced the snapshot meanwhile (loads run in other threads): then `work` read this one.
+    if snapshots.current(indicator.code) is snapshot:
+        answer_cache.mark(request, indicator.code, snapshot)
+    return answer
 
 
 def _value(
@@ -197,9 +199,7 @@ async def indicator_series(
     request: Request,
     indicator: IndicatorDep,
     region: RegionQueryDep,
-    client: ClientDep,
     caller: CallerDep,
-    settings: SettingsDep,
     start: Annotated[str | None, Query(alias="from", pattern=periods.PATTERN, description="YYYY-MM")] = None,
     end: Annotated[str | None, Query(alias="to", pattern=periods.PATTERN, description="YYYY-MM")] = None,
 ) -> IndicatorSeries:
@@ -212,9 +212,12 @@ async def indicator_series(
                 f"from must not be after to, and span at most {MAX_SERIES_MONTHS} months",
             )
         )
-    snapshots = request.app.state.snapshots
-    reader = validity.series if indicator.method == "quality" else partial(service.series, snapshots=snapshots)
+    state, client = request.app.state, await client_of(request)
+    reader = validity.series if indicator.method == "quality" else partial(service.series, snapshots=state.snapshots)
     answer = await _answer(
-        snapshots, indicator, partial(reader, client=client, indicator=indicator, region=region, first=first, last=last)
+        request,
+        state.snapshots,
+        indicator,
+        partial(reader, client=client, indicator=indicator, region=region, first=first, last=last),
     )
-    return suppression.for_caller(answer, caller=caller, indicator=indicator, settings=settings)
+    return suppression.for_caller(answer, caller=caller, indicator=indicator, settings=state.settings)
