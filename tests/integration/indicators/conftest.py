@@ -47,8 +47,16 @@ def indicators_bootstrap(kafka_broker: str) -> str:
     return kafka_broker
 
 
-def random_month(rng: random.Random) -> date:
-    return date(rng.randint(2001, 2019), rng.randint(1, 11), 1)
+# Each test's app is a new consumer group that reads the shared clean topic from its start, so it also counts what
+# earlier tests published there. So each test takes months no other test publishes (the property test publishes in
+# even years from 2000, the SIGKILL test in 2023, the others in the present) and three months away from the next
+# test's: a month and the one after it are its own. (Random months of 2001-2019 met the property test's now and
+# then; years before 1972 would give birth dates a ClickHouse Date cannot hold.)
+_OWN_MONTHS = (date(year, month, 1) for year in range(2001, 2022, 2) for month in (1, 4, 7, 10))
+
+
+def own_month() -> date:
+    return next(_OWN_MONTHS)
 
 
 @dataclass(frozen=True)

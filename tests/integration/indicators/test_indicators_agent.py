@@ -19,7 +19,7 @@ from tests.integration.indicators.conftest import (
     Measurement,
     make_child,
     oracle,
-    random_month,
+    own_month,
     running_counting,
 )
 
@@ -42,7 +42,7 @@ def facts(counting: Counting, periods: list[date]) -> dict[str, str]:
 
 def test_clickhouse_equals_the_oracle_under_duplicates_corrections_and_any_order(counting: Counting) -> None:
     rng, run = counting.rng, counting.run
-    march = random_month(rng)
+    march = own_month()
     april = next_month(march)
     measurements: list[Measurement] = []
     for i in range(40):
@@ -81,7 +81,7 @@ def test_clickhouse_equals_the_oracle_under_duplicates_corrections_and_any_order
 
 def test_duplicates_change_nothing_and_only_a_later_measurement_replaces(counting: Counting) -> None:
     rng, run = counting.rng, counting.run
-    period = random_month(rng)
+    period = own_month()
     child = make_child(rng, period, 0, run)
     first_desa, second_desa, marker_desa = DESA[0], DESA[1], DESA[3]
 
@@ -136,7 +136,7 @@ def test_a_restarted_app_recovers_its_tables_and_still_replaces(
     # recover them, or the replacement below would leave the first desa counting a child who moved away.
     run = uuid.uuid4().hex[:10]
     with running_counting(indicators_bootstrap, store, tmp_path, run, chdb_clients) as first:
-        period = random_month(first.rng)
+        period = own_month()
         child = make_child(first.rng, period, 0, run)
         on = period.replace(day=5)
         early = Measurement(f"{run}-early", child, on, f"{on}T01:00:00Z", DESA[0], stunted=True)
