@@ -32,6 +32,7 @@ from satudata.kafka.publisher import KafkaPublisher
 from satudata.regions import master
 from satudata.settings import Settings
 from services.api import create_app
+from services.quality.rows import CONFLICT_COLUMNS
 from tests.integration.api.conftest import seed as seed_sums
 from tests.integration.api.test_api_quarantine import seed as seed_quarantine
 
@@ -88,26 +89,7 @@ def _seed_quality(client: Client) -> None:
          kabupaten, T0 + timedelta(minutes=n), 1]
         for n in range(3)
     ]  # fmt: skip
-    client.insert(
-        "satudata.conflicts",
-        conflicts,
-        column_names=[
-            "conflict_id",
-            "subject_hash",
-            "field",
-            "feed_a",
-            "source_a",
-            "record_id_a",
-            "value_a",
-            "feed_b",
-            "source_b",
-            "record_id_b",
-            "value_b",
-            "kabupaten_code",
-            "detected_at",
-            "version",
-        ],
-    )
+    client.insert("satudata.conflicts", conflicts, column_names=list(CONFLICT_COLUMNS))
 
 
 @pytest.fixture
