@@ -48,17 +48,22 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def unknown_indicator(code: str, known: list[str]) -> Problem:
+def unknown_name(status: int, what_id: str, what_en: str, name: str, known: list[str]) -> Problem:
+    """A name the caller gave that is not one of `known` (an indicator, a feed, a board), with the known ones."""
     return Problem(
-        404,
-        "unknown-indicator",
-        bilingual("Indikator tidak dikenal", "Unknown indicator"),
+        status,
+        f"unknown-{what_en}",
+        bilingual(f"{what_id.capitalize()} tidak dikenal", f"Unknown {what_en}"),
         bilingual(
-            f"indikator {code!r} tidak ada; yang dikenal: {', '.join(known)}",
-            f"indicator {code!r} does not exist; known: {', '.join(known)}",
+            f"{what_id} {name!r} tidak ada; yang dikenal: {', '.join(known)}",
+            f"{what_en} {name!r} does not exist; known: {', '.join(known)}",
         ),
         {"known": known},
     )
+
+
+def unknown_indicator(code: str, known: list[str]) -> Problem:
+    return unknown_name(404, "indikator", "indicator", code, known)
 
 
 def unknown_region(message: str) -> Problem:
@@ -117,16 +122,7 @@ def http_error(status: int, phrase: str) -> Problem:
 
 
 def unknown_feed(name: str, known: list[str]) -> Problem:
-    return Problem(
-        422,
-        "unknown-feed",
-        bilingual("Feed tidak dikenal", "Unknown feed"),
-        bilingual(
-            f"feed {name!r} tidak ada; yang dikenal: {', '.join(known)}",
-            f"feed {name!r} does not exist; known: {', '.join(known)}",
-        ),
-        {"known": known},
-    )
+    return unknown_name(422, "feed", "feed", name, known)
 
 
 def publisher_unavailable() -> Problem:

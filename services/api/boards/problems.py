@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 from satudata.problems import Problem, bilingual
+from services.api.problems import unknown_name
 
 
 def unknown_board(uid: str, known: list[str]) -> Problem:
-    return Problem(
-        404,
-        "unknown-board",
-        bilingual("Papan tidak dikenal", "Unknown board"),
-        bilingual(
-            f"papan {uid!r} tidak ada; yang dikenal: {', '.join(known)}",
-            f"board {uid!r} does not exist; known: {', '.join(known)}",
-        ),
-        {"known": known},
-    )
+    return unknown_name(404, "papan", "board", uid, known)
 
 
 def unknown_panel(uid: str, panel_id: str, known: list[str]) -> Problem:
